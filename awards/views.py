@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from awards import selectors
+from awards.filters import PersonFilter
+from awards.models import Person
+from core.listing import Column, render_list
+
+PERSON_COLUMNS = [
+    Column("full_name", _("Full name"), ("full_name",), export=lambda p: p.full_name),
+    Column("gender", _("Gender"), ("gender",), export=lambda p: p.get_gender_display()),
+    Column("birth_date", _("Date of birth"), ("birth_date",), export=lambda p: p.birth_date),
+    Column("position", _("Position"), ("position",), export=lambda p: p.position),
+    Column("unit", _("Unit"), ("unit__name",), export=lambda p: p.unit.name),
+    Column("category", _("Category"), ("category",), export=lambda p: p.get_category_display()),
+]
+
+
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    return render_list(
+        request,
+        template="awards/person_list.html",
+        partial="person-table",
+        queryset=selectors.visible_people(request.user),
+        filterset_class=PersonFilter,
+        columns=PERSON_COLUMNS,
+        default_sort="full_name",
+        export_name="ca-nhan",
+        export_title=_("People"),
+    )
+
+
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
+    if not request.user.has_perm("awards.see_person", person):
+        raise PermissionDenied
+    context = {
+        "person": person,
+        "awards": selectors.person_award_history(person),
+        "show_citizen_id": request.user.has_perm("awards.search_citizen_id"),
+    }
+    return render(request, "awards/person_detail.html", context)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Main menu entries for the signed-in user's roles, with the current one marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        (reverse("home"), _("Home")),
+        (reverse("clusters:unit_list"), _("Units")),
+        (reverse("clusters:cluster_list"), _("Clusters and blocs")),
+        (reverse("awards:person_list"), _("People and awards")),
+    ]
+    if user.is_staff or user.is_superuser:
+        items.append((reverse("admin:index"), _("Administration")))
+    path = request.path
+    nav_items = [
+        {
+            "url": url,
+            "label": label,
+            "current": path == url if url == "/" else path.startswith(url),
+        }
+        for url, label in items
+    ]
+    return {"nav_items": nav_items}
