@@ -8,7 +8,16 @@ from awards.models import AwardCategory, AwardRecord, AwardRevocation, Household
 
 @admin.register(AwardCategory)
 class AwardCategoryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "recipient_kind", "level", "deciding_authority", "bonus_multiplier", "is_active")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "recipient_kind",
+        "level",
+        "deciding_authority",
+        "bonus_multiplier",
+        "is_active",
+    )
     list_filter = ("kind", "recipient_kind", "level", "deciding_authority", "is_active")
     search_fields = ("code", "name")
     list_editable = ("is_active",)
@@ -16,7 +25,13 @@ class AwardCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(LegalBasis)
 class LegalBasisAdmin(admin.ModelAdmin):
-    list_display = ("name", "effective_from", "base_salary", "vote_threshold_percent", "vote_threshold_high_percent")
+    list_display = (
+        "name",
+        "effective_from",
+        "base_salary",
+        "vote_threshold_percent",
+        "vote_threshold_high_percent",
+    )
     date_hierarchy = "effective_from"
 
 
@@ -56,9 +71,25 @@ class ImmutableAdmin(admin.ModelAdmin):
 
 @admin.register(AwardRecord)
 class AwardRecordAdmin(ImmutableAdmin):
-    list_display = ("category", "recipient_kind", "person", "unit", "household", "year", "decision_number", "decision_date", "method")
+    list_display = (
+        "category",
+        "recipient_kind",
+        "person",
+        "unit",
+        "household",
+        "year",
+        "decision_number",
+        "decision_date",
+        "method",
+    )
     list_filter = ("recipient_kind", "method", "year", "category__level", "category")
-    search_fields = ("decision_number", "person__full_name", "person__search_text", "unit__name", "household__head_name")
+    search_fields = (
+        "decision_number",
+        "person__full_name",
+        "person__search_text",
+        "unit__name",
+        "household__head_name",
+    )
     autocomplete_fields = ("person", "unit", "household")
     list_select_related = ("category", "person", "unit", "household")
     exclude = ("created_by",)

@@ -259,7 +259,12 @@ class AwardRecord(models.Model):
 
     recipient_kind = models.CharField(_("recipient kind"), max_length=12, choices=RecipientKind.choices)
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
     )
     unit = models.ForeignKey(
         "clusters.Unit",
@@ -306,9 +311,24 @@ class AwardRecord(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(recipient_kind="individual", person__isnull=False, unit__isnull=True, household__isnull=True)
-                    | Q(recipient_kind="collective", person__isnull=True, unit__isnull=False, household__isnull=True)
-                    | Q(recipient_kind="household", person__isnull=True, unit__isnull=True, household__isnull=False)
+                    Q(
+                        recipient_kind="individual",
+                        person__isnull=False,
+                        unit__isnull=True,
+                        household__isnull=True,
+                    )
+                    | Q(
+                        recipient_kind="collective",
+                        person__isnull=True,
+                        unit__isnull=False,
+                        household__isnull=True,
+                    )
+                    | Q(
+                        recipient_kind="household",
+                        person__isnull=True,
+                        unit__isnull=True,
+                        household__isnull=False,
+                    )
                 ),
                 name="award_record_one_recipient",
             ),
@@ -331,15 +351,15 @@ class AwardRecord(models.Model):
             raise ValidationError(_("An award record cannot be changed. Record a correction instead."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("An award record cannot be deleted. Revoke it instead."))
-
     def get_absolute_url(self) -> str:
         if self.person_id:
             return reverse("awards:person_detail", args=[self.person_id])
         if self.unit_id:
             return reverse("clusters:unit_detail", args=[self.unit_id])
         return reverse("awards:person_list")
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("An award record cannot be deleted. Revoke it instead."))
 
     @property
     def recipient(self) -> Person | Household | models.Model | None:
@@ -383,12 +403,12 @@ class AwardRevocation(models.Model):
         verbose_name_plural = _("award revocations and corrections")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(record=models.F("replacement")), name="revocation_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(record=models.F("replacement")), name="revocation_not_self"),
         ]
         triggers = [
-            pgtrigger.Protect(name="award_revocation_immutable", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="award_revocation_immutable", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
         ]
 
     def __str__(self) -> str:

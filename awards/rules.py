@@ -23,9 +23,7 @@ def person_in_led_cluster(user, person) -> bool:
     return bool(person is not None and leads_cluster_of(user, person.unit))
 
 
-rules.add_perm(
-    "awards.see_person", is_tdkt_staff | is_council_member | is_own_person | person_in_led_cluster
-)
+rules.add_perm("awards.see_person", is_tdkt_staff | is_council_member | is_own_person | person_in_led_cluster)
 rules.add_perm("awards.see_all_people", is_tdkt_staff | is_council_member)
 rules.add_perm("awards.search_citizen_id", is_tdkt_staff)
 rules.add_perm("awards.record_award", is_tdkt_staff)

@@ -50,7 +50,9 @@ class ClusterFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or code")}),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ClusterKind.choices, empty_label=_("Clusters and blocs"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=ClusterKind.choices, empty_label=_("Clusters and blocs")
+    )
     active = django_filters.BooleanFilter(
         field_name="is_active",
         label=_("In use"),

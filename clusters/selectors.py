@@ -40,9 +40,7 @@ def unit_ids_led_by(user: Any, year: int | None = None) -> frozenset[int]:
 
 
 def _membership_in(year: int, field: str) -> Subquery:
-    return Subquery(
-        ClusterMembership.objects.filter(unit=OuterRef("pk"), year=year).values(field)[:1]
-    )
+    return Subquery(ClusterMembership.objects.filter(unit=OuterRef("pk"), year=year).values(field)[:1])
 
 
 def unit_list(*, year: int | None = None) -> QuerySet[Unit]:
@@ -100,11 +98,7 @@ def unit_lineage(unit: Unit) -> UnitLineage:
 
 def unit_memberships(unit: Unit) -> list[ClusterMembership]:
     """The unit's cluster in every year, newest first."""
-    return list(
-        ClusterMembership.objects.filter(unit=unit)
-        .select_related("term__cluster")
-        .order_by("-year")
-    )
+    return list(ClusterMembership.objects.filter(unit=unit).select_related("term__cluster").order_by("-year"))
 
 
 def cluster_list(*, year: int) -> QuerySet[Cluster]:
@@ -112,7 +106,9 @@ def cluster_list(*, year: int) -> QuerySet[Cluster]:
 
     def leader(role: str, field: str) -> Subquery:
         return Subquery(
-            ClusterMembership.objects.filter(term__cluster=OuterRef("pk"), year=year, role=role).values(field)[:1]
+            ClusterMembership.objects.filter(term__cluster=OuterRef("pk"), year=year, role=role).values(
+                field
+            )[:1]
         )
 
     member_count = Subquery(
@@ -157,9 +153,7 @@ def cluster_year(cluster: Cluster, year: int | None) -> ClusterYear:
         year = today if today in years or not years else years[0]
     term = (
         ClusterTerm.objects.filter(cluster=cluster, year=year)
-        .prefetch_related(
-            Prefetch("memberships", queryset=ClusterMembership.objects.select_related("unit"))
-        )
+        .prefetch_related(Prefetch("memberships", queryset=ClusterMembership.objects.select_related("unit")))
         .first()
     )
     memberships = sorted(

@@ -18,7 +18,12 @@ UNIT_COLUMNS = [
     Column("code", _("Code"), ("code",), export=lambda u: u.code),
     Column("kind", _("Kind"), ("kind", "name"), export=lambda u: u.get_kind_display()),
     Column("cluster", _("Cluster or bloc"), ("cluster_name",), export=lambda u: u.cluster_name or ""),
-    Column("head", _("Head"), ("head_name",), export=lambda u: " ".join(filter(None, [u.head_title, u.head_name]))),
+    Column(
+        "head",
+        _("Head"),
+        ("head_name",),
+        export=lambda u: " ".join(filter(None, [u.head_title, u.head_name])),
+    ),
     Column("active_to", _("Active until"), ("active_to",), export=lambda u: u.active_to),
 ]
 
@@ -81,7 +86,10 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         default_sort="code",
         export_name=f"cum-khoi-{year}",
         export_title=_("Clusters and blocs"),
-        context={"year": year, "years": range(selectors.current_year() + 1, selectors.current_year() - 10, -1)},
+        context={
+            "year": year,
+            "years": range(selectors.current_year() + 1, selectors.current_year() - 10, -1),
+        },
     )
 
 
@@ -92,4 +100,3 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(
         request, "clusters/cluster_detail.html", "cluster-year", {"data": data, "cluster": cluster}
     )
-

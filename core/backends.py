@@ -12,7 +12,11 @@ class UsernameOrEmailBackend(ModelBackend):
     """Sign in with a username or an e-mail address (case-insensitive for e-mail)."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> Any:
         if username is None or password is None:
             return None

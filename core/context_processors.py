@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Main menu entries for the signed-in user's roles, with the current one marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "settings_province": settings.PROVINCE_NAME}
     items = [
         (reverse("home"), _("Home")),
         (reverse("clusters:unit_list"), _("Units")),
@@ -29,4 +30,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for url, label in items
     ]
-    return {"nav_items": nav_items}
+    return {"nav_items": nav_items, "settings_province": settings.PROVINCE_NAME}

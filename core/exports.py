@@ -30,9 +30,7 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def write_xlsx(
-    target: Any, *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> int:
+def write_xlsx(target: Any, *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write one sheet to a path or file object; returns the number of data rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=(title or "Data")[:31])

@@ -63,13 +63,43 @@ class ListResult:
                 {
                     "column": column,
                     "direction": direction,
-                    "query": _with_params(self.query_string, sort=target, page=None) if column.sortable else "",
+                    "query": _with_params(self.query_string, sort=target, page=None)
+                    if column.sortable
+                    else "",
                 }
             )
         return links
 
-    def page_query(self, number: int) -> str:
-        return _with_params(self.query_string, page=number)
+    def page_links(self) -> list[dict[str, Any]]:
+        """First, last and two pages either side of the current one; None marks a gap."""
+        current, last = self.page.number, self.page.paginator.num_pages
+        wanted = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+        links: list[dict[str, Any]] = []
+        previous = 0
+        for number in wanted:
+            if number - previous > 1:
+                links.append({"gap": True})
+            links.append(
+                {
+                    "number": number,
+                    "query": _with_params(self.query_string, page=number),
+                    "current": number == current,
+                }
+            )
+            previous = number
+        return links
+
+    def previous_query(self) -> str:
+        return (
+            _with_params(self.query_string, page=self.page.previous_page_number())
+            if self.page.has_previous()
+            else ""
+        )
+
+    def next_query(self) -> str:
+        return (
+            _with_params(self.query_string, page=self.page.next_page_number()) if self.page.has_next() else ""
+        )
 
     def export_query(self) -> str:
         return _with_params(self.query_string, page=None, export="xlsx")
@@ -95,7 +125,9 @@ def search_folded(queryset: QuerySet, text: str, field: str = "search_text") -> 
     return queryset.filter(condition)
 
 
-def apply_sort(queryset: QuerySet, columns: Iterable[Column], requested: str, default: str) -> tuple[QuerySet, str]:
+def apply_sort(
+    queryset: QuerySet, columns: Iterable[Column], requested: str, default: str
+) -> tuple[QuerySet, str]:
     """Order by a whitelisted column; anything else falls back to the default order."""
     by_key = {column.key: column for column in columns if column.sortable}
     sort = requested if requested.lstrip("-") in by_key else default
@@ -121,7 +153,9 @@ def render_list(
     context: dict[str, Any] | None = None,
     per_page: int | None = None,
 ) -> HttpResponse:
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {}))
+    filterset = filterset_class(
+        request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {})
+    )
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     rows, sort = apply_sort(rows, columns, request.GET.get("sort", ""), default_sort)
 
