@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
+from django.test import Client
+
+from clusters.models import Cluster, ClusterTerm, MemberRole, Unit
+from core.models import User
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -13,4 +20,130 @@ def _isolated_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def unit_a(db) -> Unit:
+    return factories.UnitFactory(name="Xã Phụng Công", short_name="Phụng Công", code="XA-PC")
+
+
+@pytest.fixture
+def unit_b(db) -> Unit:
+    return factories.UnitFactory(name="Xã Văn Giang", short_name="Văn Giang", code="XA-VG")
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    return factories.make_staff(username="chuyenvien", full_name="Trần Thị Bình")
+
+
+@pytest.fixture
+def office_head(db) -> User:
+    return factories.make_office_head(username="truongban", full_name="Phạm Văn Cường")
+
+
+@pytest.fixture
+def council_member(db) -> User:
+    return factories.make_council_member(username="hoidong", full_name="Lê Đức Dũng")
+
+
+@pytest.fixture
+def officer_a(unit_a) -> User:
+    """The emulation officer of unit A."""
+    return factories.make_officer(unit_a, username="canbo_a", full_name="Nguyễn Văn Ân")
+
+
+@pytest.fixture
+def officer_b(unit_b) -> User:
+    """The emulation officer of unit B."""
+    return factories.make_officer(unit_b, username="canbo_b", full_name="Đỗ Thị Hạnh")
+
+
+@pytest.fixture
+def head_a(unit_a) -> User:
+    """The head (thủ trưởng) of unit A."""
+    return factories.make_unit_head(unit_a, username="thutruong_a", full_name="Vũ Quốc Hưng")
+
+
+@pytest.fixture
+def plain_user(db) -> User:
+    """Signed in, but with no role at all."""
+    return factories.UserFactory(username="khach", full_name="Bùi Ngọc Yến")
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return factories.make_superuser(username="quantri", full_name="Hoàng Minh Lộc")
+
+
+@dataclass
+class ClusterWithHead:
+    """A cluster this year: head unit, deputy unit, two plain members, and their officers."""
+
+    cluster: Cluster
+    term: ClusterTerm
+    head_unit: Unit
+    deputy_unit: Unit
+    members: list[Unit]
+    head_officer: User
+    deputy_officer: User
+    member_officer: User
+
+
+@pytest.fixture
+def cluster_with_head(db) -> ClusterWithHead:
+    """A cluster for the current year whose head unit's officer is a cluster head."""
+    cluster = factories.ClusterFactory(name="Cụm thi đua số 1 — các xã phía Bắc", code="CUM-01")
+    term = factories.ClusterTermFactory(cluster=cluster)
+    head_unit = factories.UnitFactory(name="Xã Mễ Sở", code="XA-MS")
+    deputy_unit = factories.UnitFactory(name="Xã Tân Hưng", code="XA-TH")
+    members = [
+        factories.UnitFactory(name="Xã Đông Tảo", code="XA-DT"),
+        factories.UnitFactory(name="Xã Liên Nghĩa", code="XA-LN"),
+    ]
+    factories.ClusterMembershipFactory(term=term, unit=head_unit, role=MemberRole.HEAD)
+    factories.ClusterMembershipFactory(term=term, unit=deputy_unit, role=MemberRole.DEPUTY)
+    for unit in members:
+        factories.ClusterMembershipFactory(term=term, unit=unit)
+    return ClusterWithHead(
+        cluster=cluster,
+        term=term,
+        head_unit=head_unit,
+        deputy_unit=deputy_unit,
+        members=members,
+        head_officer=factories.make_officer(head_unit, username="truongcum"),
+        deputy_officer=factories.make_officer(deputy_unit, username="phocum"),
+        member_officer=factories.make_officer(members[0], username="thanhvien"),
+    )
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def officer_a_client(officer_a) -> Client:
+    return _client_for(officer_a)
+
+
+@pytest.fixture
+def officer_b_client(officer_b) -> Client:
+    return _client_for(officer_b)
+
+
+@pytest.fixture
+def council_client(council_member) -> Client:
+    return _client_for(council_member)
+
+
+@pytest.fixture
+def login_as():
+    """Sign a fresh client in as any user: `login_as(user).get(url)`."""
+    return _client_for

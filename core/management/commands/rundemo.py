@@ -28,10 +28,6 @@ class Command(BaseCommand):
         from core.demo import seed_demo
 
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-        if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-            for folder in settings.CELERY_BROKER_TRANSPORT_OPTIONS.values():
-                if isinstance(folder, str):
-                    os.makedirs(folder, exist_ok=True)
 
         self.stdout.write("Cập nhật cơ sở dữ liệu (migrate)…")
         call_command("migrate", interactive=False, verbosity=0)
