@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
+from clusters.forms import RestructureForm
 from clusters.models import Cluster, ClusterDecision, ClusterMembership, ClusterTerm, Unit, UnitSuccession
+from clusters.services import unit_merge, unit_split
 
 
 class SuccessionOutInline(admin.TabularInline):
@@ -20,6 +27,48 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     inlines = [SuccessionOutInline]
     list_per_page = 50
+    actions = ["restructure_units"]
+
+    @admin.action(description=_("Merge or split the selected units"))
+    def restructure_units(self, request: HttpRequest, queryset: QuerySet[Unit]) -> HttpResponse | None:
+        selected = list(queryset.order_by("name"))
+        form = RestructureForm(request.POST if "apply" in request.POST else None, selected=selected)
+        if form.is_valid():
+            data = form.cleaned_data
+            decision = {"decision_number": data["decision_number"], "decision_date": data["decision_date"]}
+            try:
+                if data["operation"] == RestructureForm.MERGE:
+                    links = unit_merge(
+                        units=selected,
+                        into=data["successors"][0],
+                        effective_on=data["effective_on"],
+                        by=request.user,
+                        **decision,
+                    )
+                else:
+                    links = unit_split(
+                        unit=selected[0],
+                        into=list(data["successors"]),
+                        effective_on=data["effective_on"],
+                        by=request.user,
+                        **decision,
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(count)d succession links recorded.") % {"count": len(links)},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "selected": selected,
+        }
+        return TemplateResponse(request, "admin/clusters/unit/restructure.html", context)
 
 
 @admin.register(UnitSuccession)
