@@ -13,11 +13,13 @@ from core.listing import Column, render_list
 
 PERSON_COLUMNS = [
     Column("full_name", _("Full name"), ("full_name",), export=lambda p: p.full_name),
-    Column("gender", _("Gender"), ("gender",), export=lambda p: p.get_gender_display()),
-    Column("birth_date", _("Date of birth"), ("birth_date",), export=lambda p: p.birth_date),
+    Column("gender", _("Gender"), ("gender",), export=lambda p: p.get_gender_display(), optional=True),
+    Column("birth_date", _("Date of birth"), ("birth_date",), export=lambda p: p.birth_date, optional=True),
     Column("position", _("Position"), ("position",), export=lambda p: p.position),
     Column("unit", _("Unit"), ("unit__name",), export=lambda p: p.unit.name),
-    Column("category", _("Category"), ("category",), export=lambda p: p.get_category_display()),
+    Column(
+        "category", _("Category"), ("category",), export=lambda p: p.get_category_display(), optional=True
+    ),
 ]
 
 

@@ -14,15 +14,16 @@ from core.views import parse_year
 
 UNIT_COLUMNS = [
     Column("name", _("Name"), ("name",), export=lambda u: u.name),
-    Column("short_name", _("Short name"), ("short_name",), export=lambda u: u.short_name),
-    Column("code", _("Code"), ("code",), export=lambda u: u.code),
-    Column("kind", _("Kind"), ("kind", "name"), export=lambda u: u.get_kind_display()),
+    Column("short_name", _("Short name"), ("short_name",), export=lambda u: u.short_name, optional=True),
+    Column("code", _("Code"), ("code",), export=lambda u: u.code, optional=True),
+    Column("kind", _("Kind"), ("kind", "name"), export=lambda u: u.get_kind_display(), optional=True),
     Column("cluster", _("Cluster or bloc"), ("cluster_name",), export=lambda u: u.cluster_name or ""),
     Column(
         "head",
         _("Head"),
         ("head_name",),
         export=lambda u: " ".join(filter(None, [u.head_title, u.head_name])),
+        optional=True,
     ),
     Column("active_to", _("Active until"), ("active_to",), export=lambda u: u.active_to),
 ]
@@ -30,7 +31,7 @@ UNIT_COLUMNS = [
 CLUSTER_COLUMNS = [
     Column("code", _("Code"), ("code",), export=lambda c: c.code),
     Column("name", _("Name"), ("name",), export=lambda c: c.name),
-    Column("kind", _("Kind"), ("kind", "code"), export=lambda c: c.get_kind_display()),
+    Column("kind", _("Kind"), ("kind", "code"), export=lambda c: c.get_kind_display(), optional=True),
     Column("member_count", _("Members"), ("member_count",), export=lambda c: c.member_count or 0),
     Column("head", _("Head unit"), ("head_unit_name",), export=lambda c: c.head_unit_name or ""),
     Column("deputy", _("Deputy unit"), ("deputy_unit_name",), export=lambda c: c.deputy_unit_name or ""),

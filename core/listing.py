@@ -33,6 +33,8 @@ class Column:
     label: str | Promise
     order_by: Sequence[str] = ()
     export: Callable[[Any], Any] | None = None
+    # Optional columns are hidden on phone-width screens (the export keeps them).
+    optional: bool = False
 
     @property
     def sortable(self) -> bool:
