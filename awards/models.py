@@ -107,10 +107,10 @@ class LegalBasis(models.Model):
         _("consecutive years for the Prime Minister's certificate of merit"), default=5
     )
     excellent_collective_advanced_percent = models.PositiveSmallIntegerField(
-        _("excellent collective: minimum % of members with Advanced Worker"), default=70
+        _("excellent collective: minimum share of members with Advanced Worker, in percent"), default=70
     )
     advanced_collective_advanced_percent = models.PositiveSmallIntegerField(
-        _("advanced collective: minimum % of members with Advanced Worker"), default=70
+        _("advanced collective: minimum share of members with Advanced Worker, in percent"), default=70
     )
     vote_threshold_high_percent = models.PositiveSmallIntegerField(
         _("council vote threshold for the highest titles (%)"), default=90
@@ -120,13 +120,13 @@ class LegalBasis(models.Model):
     )
     council_quorum_percent = models.PositiveSmallIntegerField(_("council quorum (%)"), default=67)
     cstdcs_cap_percent = models.PositiveSmallIntegerField(
-        _("cap on grassroots emulation fighters (% of Advanced Workers)"),
+        _("cap on grassroots emulation fighters, in percent of Advanced Workers"),
         null=True,
         blank=True,
-        help_text=_("Empty: no cap (the 2022 law dropped the 15% cap)."),
+        help_text=_("Empty: no cap (the 2022 law dropped the cap of 15 percent)."),
     )
     government_flag_cap_percent = models.PositiveSmallIntegerField(
-        _("cap on Government emulation flags (% of provincial flag holders)"), null=True, blank=True
+        _("cap on Government emulation flags, in percent of provincial flag holders"), null=True, blank=True
     )
     direct_labour_share_province_percent = models.PositiveSmallIntegerField(
         _("target share of provincial awards to direct labourers (%)"), default=70
@@ -238,7 +238,7 @@ class Household(models.Model):
 
 
 class AwardMethod(models.TextChoices):
-    """Hình thức khen thưởng by method, as counted by the statistics forms."""
+    """Loại hình khen thưởng (Law Đ8), as counted by the statistics forms."""
 
     REGULAR = "thuong_xuyen", _("Regular (thường xuyên)")
     THEMATIC = "chuyen_de", _("Thematic (chuyên đề)")
@@ -289,7 +289,7 @@ class AwardRecord(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=100)
     decision_date = models.DateField(_("decision date"))
     issuing_authority = models.CharField(_("issuing authority"), max_length=255)
-    method = models.CharField(_("method"), max_length=15, choices=AwardMethod.choices)
+    method = models.CharField(_("commendation type"), max_length=15, choices=AwardMethod.choices)
     # The recipient's position and unit when awarded, as the national CBCCVC database requires.
     position_at_award = models.CharField(_("position when awarded"), max_length=255, blank=True)
     unit_at_award = models.CharField(_("unit when awarded"), max_length=255, blank=True)

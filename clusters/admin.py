@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clusters.forms import RestructureForm
 from clusters.models import Cluster, ClusterDecision, ClusterMembership, ClusterTerm, Unit, UnitSuccession
@@ -58,7 +59,12 @@ class UnitAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(count)d succession links recorded.") % {"count": len(links)},
+                    ngettext(
+                        "%(count)d succession link recorded.",
+                        "%(count)d succession links recorded.",
+                        len(links),
+                    )
+                    % {"count": len(links)},
                     messages.SUCCESS,
                 )
                 return None

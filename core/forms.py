@@ -15,6 +15,6 @@ class LoginForm(AuthenticationForm):
     )
 
     error_messages = {
-        "invalid_login": _("The username/e-mail or password is not correct. Both fields are case-sensitive."),
+        "invalid_login": _("The username/e-mail or password is not correct. The password is case-sensitive."),
         "inactive": _("This account is inactive."),
     }
