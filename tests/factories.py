@@ -1,0 +1,291 @@
+"""factory_boy factories for the organisation, users, people and award history.
+
+Catalogue items (`AwardCategory`) and legal bases are not built here: the data migration seeds
+them, and tests look them up by code (`AwardCategory.objects.get(code="LDTT")`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from awards.models import (
+    AwardCategory,
+    AwardMethod,
+    AwardRecord,
+    Gender,
+    Household,
+    Person,
+    PersonCategory,
+    RecipientKind,
+)
+from clusters.models import (
+    Cluster,
+    ClusterDecision,
+    ClusterKind,
+    ClusterMembership,
+    ClusterTerm,
+    MemberRole,
+    Unit,
+    UnitKind,
+)
+from core.models import UnitRole, User
+from core.text import search_key
+
+PASSWORD = "Mật-khẩu-thử-2025"
+
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Phùng"]
+MIDDLE_NAMES = ["Văn", "Thị", "Đức", "Thu", "Hữu", "Minh", "Quốc", "Ngọc"]
+GIVEN_NAMES = ["Ân", "Bình", "Cường", "Dũng", "Đạt", "Hạnh", "Hưng", "Lộc", "Nguyệt", "Thủy", "Yến"]
+COMMUNE_NAMES = ["Phụng Công", "Văn Giang", "Tân Hưng", "Đông Tảo", "Mễ Sở", "Liên Nghĩa", "Thắng Lợi"]
+
+
+def vietnamese_name(n: int) -> str:
+    """A deterministic Vietnamese full name with diacritics for sequence number `n`."""
+    return " ".join(
+        [
+            FAMILY_NAMES[n % len(FAMILY_NAMES)],
+            MIDDLE_NAMES[(n // 3) % len(MIDDLE_NAMES)],
+            GIVEN_NAMES[(n // 7) % len(GIVEN_NAMES)],
+        ]
+    )
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"Xã {COMMUNE_NAMES[n % len(COMMUNE_NAMES)]} {n}")
+    code = factory.Sequence(lambda n: f"DV{n:05d}")
+    kind = UnitKind.COMMUNE
+    head_title = "Chủ tịch"
+    head_name = factory.Sequence(vietnamese_name)
+
+    class Params:
+        department = factory.Trait(
+            kind=UnitKind.DEPARTMENT,
+            name=factory.Sequence(lambda n: f"Sở Nội vụ {n}"),
+            head_title="Giám đốc",
+        )
+
+
+class ClusterDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClusterDecision
+
+    number = factory.Sequence(lambda n: f"{n + 100}/QĐ-UBND")
+    signed_on = dt.date(2025, 7, 10)
+    effective_on = dt.date(2025, 7, 10)
+    signer = "Chủ tịch UBND tỉnh"
+    issuing_authority = "Ủy ban nhân dân tỉnh Hưng Yên"
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    name = factory.Sequence(lambda n: f"Cụm thi đua số {n + 1}")
+    code = factory.Sequence(lambda n: f"CUM{n:04d}")
+    kind = ClusterKind.CLUSTER
+    decision = factory.SubFactory(ClusterDecisionFactory)
+
+    class Params:
+        bloc = factory.Trait(
+            kind=ClusterKind.BLOC,
+            name=factory.Sequence(lambda n: f"Khối thi đua các sở {n + 1}"),
+        )
+
+
+class ClusterTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClusterTerm
+        django_get_or_create = ("cluster", "year")
+
+    cluster = factory.SubFactory(ClusterFactory)
+    year = factory.LazyFunction(this_year)
+
+
+class ClusterMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClusterMembership
+
+    term = factory.SubFactory(ClusterTermFactory)
+    unit = factory.SubFactory(UnitFactory)
+    role = MemberRole.MEMBER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A plain signed-in user with no role; the traits give each role of the app."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(vietnamese_name)
+    email = factory.LazyAttribute(lambda o: f"{o.username}@thidua.example.vn")
+    password = factory.django.Password(PASSWORD)
+
+    class Params:
+        province_staff = factory.Trait(is_province_staff=True, position="Chuyên viên Ban TĐKT")
+        office_head = factory.Trait(is_province_staff=True, is_office_head=True, position="Trưởng ban")
+        council_member = factory.Trait(is_council_member=True, position="Ủy viên Hội đồng TĐKT")
+        unit_officer = factory.Trait(
+            unit=factory.SubFactory(UnitFactory), unit_role=UnitRole.OFFICER, position="Cán bộ TĐKT"
+        )
+        unit_head = factory.Trait(
+            unit=factory.SubFactory(UnitFactory), unit_role=UnitRole.HEAD, position="Chủ tịch UBND"
+        )
+        superuser = factory.Trait(is_superuser=True, is_staff=True)
+
+
+def make_staff(**kwargs) -> User:
+    return UserFactory(province_staff=True, **kwargs)
+
+
+def make_office_head(**kwargs) -> User:
+    return UserFactory(office_head=True, **kwargs)
+
+
+def make_council_member(**kwargs) -> User:
+    return UserFactory(council_member=True, **kwargs)
+
+
+def make_officer(unit: Unit | None = None, **kwargs) -> User:
+    """A unit's emulation officer (cán bộ TĐKT); a new unit when none is given."""
+    return UserFactory(unit_officer=True, **({"unit": unit} if unit else {}), **kwargs)
+
+
+def make_unit_head(unit: Unit | None = None, **kwargs) -> User:
+    """A unit's head (thủ trưởng); a new unit when none is given."""
+    return UserFactory(unit_head=True, **({"unit": unit} if unit else {}), **kwargs)
+
+
+def make_superuser(**kwargs) -> User:
+    return UserFactory(superuser=True, **kwargs)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(vietnamese_name)
+    gender = factory.Sequence(lambda n: Gender.FEMALE if n % 2 else Gender.MALE)
+    birth_date = factory.Sequence(lambda n: dt.date(1970 + n % 30, 1 + n % 12, 1 + n % 28))
+    position = "Chuyên viên"
+    unit = factory.SubFactory(UnitFactory)
+    category = PersonCategory.DIRECT_WORKER
+    ccvc_code = factory.Sequence(lambda n: f"CC{n:06d}")
+    citizen_id = factory.Sequence(lambda n: f"0331{n:08d}")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    head_name = factory.Sequence(vietnamese_name)
+    address = factory.Sequence(lambda n: f"Thôn Đông, số {n}")
+    unit = factory.SubFactory(UnitFactory)
+
+
+def category(code: str) -> AwardCategory:
+    """A catalogue item seeded by the data migration."""
+    return AwardCategory.objects.get(code=code)
+
+
+class AwardRecordFactory(factory.django.DjangoModelFactory):
+    """An individual's Lao động tiên tiến by default; `collective=True` or `household_award=True`
+    give the other recipient kinds with a matching catalogue item."""
+
+    class Meta:
+        model = AwardRecord
+
+    recipient_kind = RecipientKind.INDIVIDUAL
+    person = factory.SubFactory(PersonFactory)
+    unit = None
+    household = None
+    category = factory.LazyFunction(lambda: category("LDTT"))
+    year = factory.LazyFunction(lambda: this_year() - 1)
+    decision_number = factory.Sequence(lambda n: f"{n + 1}/QĐ-UBND")
+    decision_date = factory.LazyAttribute(lambda o: dt.date(o.year + 1, 1, 15))
+    issuing_authority = "Chủ tịch UBND tỉnh"
+    method = AwardMethod.REGULAR
+
+    class Params:
+        collective = factory.Trait(
+            recipient_kind=RecipientKind.COLLECTIVE,
+            person=None,
+            unit=factory.SubFactory(UnitFactory),
+            category=factory.LazyFunction(lambda: category("TTLDTT")),
+        )
+        household_award = factory.Trait(
+            recipient_kind=RecipientKind.HOUSEHOLD,
+            person=None,
+            household=factory.SubFactory(HouseholdFactory),
+            category=factory.LazyFunction(lambda: category("BKCT.HGD")),
+        )
+
+
+def bulk_units(count: int, *, prefix: str = "Xã Bắc", start: int = 0) -> list[Unit]:
+    """Many units in one INSERT (bulk_create skips save(), so the search key is set here)."""
+    units = []
+    for i in range(start, start + count):
+        name = f"{prefix} {i:05d}"
+        code = f"BK{prefix[-3:]}{i:05d}"
+        units.append(
+            Unit(
+                name=name,
+                code=code,
+                kind=UnitKind.COMMUNE,
+                head_title="Chủ tịch",
+                head_name=vietnamese_name(i),
+                search_text=search_key(name, "", code),
+            )
+        )
+    return Unit.objects.bulk_create(units)
+
+
+def bulk_people(count: int, *, units: list[Unit], start: int = 0) -> list[Person]:
+    """Many people in one INSERT, spread over `units`, with their search key."""
+    people = []
+    for i in range(start, start + count):
+        name = vietnamese_name(i)
+        code = f"BP{i:06d}"
+        people.append(
+            Person(
+                full_name=name,
+                gender=Gender.MALE if i % 2 else Gender.FEMALE,
+                birth_date=dt.date(1980, 1 + i % 12, 1 + i % 28),
+                position="Chuyên viên",
+                unit=units[i % len(units)],
+                category=PersonCategory.DIRECT_WORKER,
+                ccvc_code=code,
+                citizen_id=f"0019{i:08d}",
+                search_text=search_key(name, code),
+            )
+        )
+    return Person.objects.bulk_create(people)
+
+
+def bulk_awards(people: list[Person], *, code: str = "LDTT", year: int | None = None) -> list[AwardRecord]:
+    """One individual award per entry of `people` (a person may appear several times)."""
+    cat = category(code)
+    year = year or this_year() - 1
+    return AwardRecord.objects.bulk_create(
+        AwardRecord(
+            recipient_kind=RecipientKind.INDIVIDUAL,
+            person=person,
+            category=cat,
+            year=year,
+            decision_number=f"{i + 1}/QĐ-UBND",
+            decision_date=dt.date(year + 1, 1, 15),
+            issuing_authority="Chủ tịch UBND tỉnh",
+            method=AwardMethod.REGULAR,
+        )
+        for i, person in enumerate(people)
+    )
