@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
@@ -10,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from awards.models import AwardCategory, AwardRecord, Gender, Person, PersonCategory, RecipientKind
 from clusters.models import Unit
 from core.listing import search_folded
-
-_CITIZEN_ID = re.compile(r"^\d{9}(\d{3})?$")
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -42,21 +38,14 @@ class PersonFilter(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs) -> None:
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
-        self.can_search_citizen_id = bool(user and user.has_perm("awards.search_citizen_id"))
         if user is not None and not user.has_perm("awards.see_all_people"):
             # Officers choose among the units they may see, not the whole province.
             self.filters["unit"].queryset = Unit.objects.filter(
                 pk__in=self.queryset.values("unit_id")
             ).order_by("name")
-        if self.can_search_citizen_id:
-            self.filters["q"].field.widget.attrs["placeholder"] = _(
-                "Full name, civil servant code or citizen ID"
-            )
 
     def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
-        value = value.strip()
-        if self.can_search_citizen_id and _CITIZEN_ID.match(value):
-            return queryset.filter(citizen_id=value)
+        # Citizen IDs are looked up by POST (CitizenIdLookupForm), never through the URL.
         return search_folded(queryset, value)
 
     def _awards(self) -> QuerySet[AwardRecord]:
@@ -75,3 +64,16 @@ class PersonFilter(django_filters.FilterSet):
         if self.form.cleaned_data.get("award"):
             return queryset  # already applied together with the award
         return queryset.filter(Exists(self._awards()))
+
+
+class CitizenIdLookupForm(forms.Form):
+    """Staff look a person up by citizen ID; sent by POST so the number stays out of URLs and logs."""
+
+    citizen_id = forms.RegexField(
+        label=_("Citizen ID number"),
+        regex=r"^\d{9}(\d{3})?$",
+        error_messages={
+            "invalid": _("Enter the 12 digits of a citizen ID card (or 9 digits of an old ID card).")
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12}),
+    )

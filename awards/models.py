@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.db import Vietnamese
 from core.text import mask_identifier, search_key
 
 
@@ -194,7 +195,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["full_name", "pk"]
+        ordering = [Vietnamese("full_name"), "pk"]
         indexes = [
             models.Index(fields=["unit", "full_name"]),
             models.Index(fields=["citizen_id"], condition=~Q(citizen_id=""), name="person_citizen_id_idx"),
@@ -231,7 +232,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["head_name"]
+        ordering = [Vietnamese("head_name")]
 
     def __str__(self) -> str:
         return str(_("Household of %(name)s")) % {"name": self.head_name}
@@ -357,6 +358,15 @@ class AwardRecord(models.Model):
         if self.unit_id:
             return reverse("clusters:unit_detail", args=[self.unit_id])
         return reverse("awards:person_list")
+
+    def clean(self) -> None:
+        if self.category_id and self.category.recipient_kind != self.recipient_kind:
+            raise ValidationError(
+                {
+                    "category": _("%(category)s is not awarded to this kind of recipient.")
+                    % {"category": self.category.name}
+                }
+            )
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("An award record cannot be deleted. Revoke it instead."))

@@ -38,11 +38,6 @@ def award_record_create(
         Unit: RecipientKind.COLLECTIVE,
         Household: RecipientKind.HOUSEHOLD,
     }[type(recipient)]
-    category = fields["category"]
-    if category.recipient_kind != kind:
-        raise ValidationError(
-            _("%(category)s is not awarded to this kind of recipient.") % {"category": category.name}
-        )
     if isinstance(recipient, Person):
         fields.setdefault("position_at_award", recipient.position)
         fields.setdefault("unit_at_award", recipient.unit.name)

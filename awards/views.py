@@ -2,21 +2,22 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from awards import selectors
-from awards.filters import PersonFilter
+from awards.filters import CitizenIdLookupForm, PersonFilter
 from awards.models import Person
+from core.db import Vietnamese
 from core.listing import Column, render_list
 
 PERSON_COLUMNS = [
-    Column("full_name", _("Full name"), ("full_name",), export=lambda p: p.full_name),
+    Column("full_name", _("Full name"), (Vietnamese("full_name"),), export=lambda p: p.full_name),
     Column("gender", _("Gender"), ("gender",), export=lambda p: p.get_gender_display(), optional=True),
     Column("birth_date", _("Date of birth"), ("birth_date",), export=lambda p: p.birth_date, optional=True),
-    Column("position", _("Position"), ("position",), export=lambda p: p.position),
-    Column("unit", _("Unit"), ("unit__name",), export=lambda p: p.unit.name),
+    Column("position", _("Position"), (Vietnamese("position"),), export=lambda p: p.position),
+    Column("unit", _("Unit"), (Vietnamese("unit__name"),), export=lambda p: p.unit.name),
     Column(
         "category", _("Category"), ("category",), export=lambda p: p.get_category_display(), optional=True
     ),
@@ -35,6 +36,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
         default_sort="full_name",
         export_name="ca-nhan",
         export_title=_("People"),
+        context={
+            "lookup_form": CitizenIdLookupForm()
+            if request.user.has_perm("awards.search_citizen_id")
+            else None
+        },
     )
 
 
@@ -43,9 +49,21 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
     if not request.user.has_perm("awards.see_person", person):
         raise PermissionDenied
-    context = {
-        "person": person,
-        "awards": selectors.person_award_history(person),
-        "show_citizen_id": request.user.has_perm("awards.search_citizen_id"),
-    }
+    context = {"person": person, "awards": selectors.person_award_history(person)}
     return render(request, "awards/person_detail.html", context)
+
+
+@require_POST
+def citizen_id_lookup(request: HttpRequest) -> HttpResponse:
+    """Find people by citizen ID (staff only); one match opens the person's page."""
+    if not request.user.has_perm("awards.search_citizen_id"):
+        raise PermissionDenied
+    form = CitizenIdLookupForm(request.POST)
+    matches: list[Person] = []
+    if form.is_valid():
+        matches = list(
+            Person.objects.select_related("unit").filter(citizen_id=form.cleaned_data["citizen_id"])[:20]
+        )
+        if len(matches) == 1:
+            return redirect(matches[0])
+    return render(request, "awards/citizen_id_lookup.html", {"form": form, "matches": matches})

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.db import Vietnamese
 from core.text import search_key
 
 
@@ -57,7 +58,7 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["name"]
+        ordering = [Vietnamese("name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(active_to__isnull=True)

@@ -17,6 +17,7 @@ from clusters.models import (
     Unit,
     UnitSuccession,
 )
+from core.text import fold
 
 
 def current_year() -> int:
@@ -158,7 +159,7 @@ def cluster_year(cluster: Cluster, year: int | None) -> ClusterYear:
     )
     memberships = sorted(
         term.memberships.all() if term else [],
-        key=lambda m: (_ROLE_ORDER[MemberRole(m.role)], m.unit.name),
+        key=lambda m: (_ROLE_ORDER[MemberRole(m.role)], fold(m.unit.name), m.unit.name),
     )
     return ClusterYear(cluster=cluster, year=year, years=years, term=term, memberships=memberships)
 

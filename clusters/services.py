@@ -33,6 +33,24 @@ def _close_unit(unit: Unit, effective_on: dt.date) -> None:
     unit.save(update_fields=["active_to"])
 
 
+def _start_unit(unit: Unit, effective_on: dt.date) -> None:
+    """A successor is active from the restructuring at the latest."""
+    if unit.active_from is None or unit.active_from > effective_on:
+        unit.active_from = effective_on
+        unit.save(update_fields=["active_from"])
+
+
+def _refuse_existing_links(predecessors: Sequence[Unit], successors: Sequence[Unit]) -> None:
+    existing = UnitSuccession.objects.filter(
+        predecessor__in=predecessors, successor__in=successors
+    ).select_related("predecessor", "successor")
+    pairs = [f"{link.predecessor.name} → {link.successor.name}" for link in existing]
+    if pairs:
+        raise ValidationError(
+            _("This restructuring is already recorded: %(pairs)s") % {"pairs": "; ".join(pairs)}
+        )
+
+
 @transaction.atomic
 def unit_merge(
     *,
@@ -50,6 +68,7 @@ def unit_merge(
     absorbed = [unit for unit in units if unit.pk != into.pk]
     if not absorbed:
         raise ValidationError(_("Choose at least one unit to merge."))
+    _refuse_existing_links(absorbed, [into])
     with audit_context(user=getattr(by, "pk", None), reason=f"merge {decision_number}".strip()):
         links = []
         for unit in absorbed:
@@ -64,9 +83,7 @@ def unit_merge(
                     decision_date=decision_date,
                 )
             )
-        if into.active_from is None or into.active_from > effective_on:
-            into.active_from = into.active_from or effective_on
-            into.save(update_fields=["active_from"])
+        _start_unit(into, effective_on)
     return links
 
 
@@ -84,8 +101,11 @@ def unit_split(
     successors = [successor for successor in into if successor.pk != unit.pk]
     if len(successors) < 1:
         raise ValidationError(_("A split needs at least one successor unit."))
+    _refuse_existing_links([unit], successors)
     with audit_context(user=getattr(by, "pk", None), reason=f"split {decision_number}".strip()):
         _close_unit(unit, effective_on)
+        for successor in successors:
+            _start_unit(successor, effective_on)
         return [
             UnitSuccession.objects.create(
                 predecessor=unit,

@@ -9,19 +9,30 @@ from awards.selectors import unit_award_history
 from clusters import selectors
 from clusters.filters import ClusterFilter, UnitFilter
 from clusters.models import Cluster, Unit
+from core.db import Vietnamese
 from core.listing import Column, render_list, render_page
 from core.views import parse_year
 
 UNIT_COLUMNS = [
-    Column("name", _("Name"), ("name",), export=lambda u: u.name),
-    Column("short_name", _("Short name"), ("short_name",), export=lambda u: u.short_name, optional=True),
+    Column("name", _("Name"), (Vietnamese("name"),), export=lambda u: u.name),
+    Column(
+        "short_name",
+        _("Short name"),
+        (Vietnamese("short_name"),),
+        export=lambda u: u.short_name,
+        optional=True,
+    ),
     Column("code", _("Code"), ("code",), export=lambda u: u.code, optional=True),
-    Column("kind", _("Kind"), ("kind", "name"), export=lambda u: u.get_kind_display(), optional=True),
-    Column("cluster", _("Cluster or bloc"), ("cluster_name",), export=lambda u: u.cluster_name or ""),
+    Column(
+        "kind", _("Kind"), ("kind", Vietnamese("name")), export=lambda u: u.get_kind_display(), optional=True
+    ),
+    Column(
+        "cluster", _("Cluster or bloc"), (Vietnamese("cluster_name"),), export=lambda u: u.cluster_name or ""
+    ),
     Column(
         "head",
         _("Head"),
-        ("head_name",),
+        (Vietnamese("head_name"),),
         export=lambda u: " ".join(filter(None, [u.head_title, u.head_name])),
         optional=True,
     ),
@@ -30,11 +41,16 @@ UNIT_COLUMNS = [
 
 CLUSTER_COLUMNS = [
     Column("code", _("Code"), ("code",), export=lambda c: c.code),
-    Column("name", _("Name"), ("name",), export=lambda c: c.name),
+    Column("name", _("Name"), (Vietnamese("name"),), export=lambda c: c.name),
     Column("kind", _("Kind"), ("kind", "code"), export=lambda c: c.get_kind_display(), optional=True),
     Column("member_count", _("Members"), ("member_count",), export=lambda c: c.member_count or 0),
-    Column("head", _("Head unit"), ("head_unit_name",), export=lambda c: c.head_unit_name or ""),
-    Column("deputy", _("Deputy unit"), ("deputy_unit_name",), export=lambda c: c.deputy_unit_name or ""),
+    Column("head", _("Head unit"), (Vietnamese("head_unit_name"),), export=lambda c: c.head_unit_name or ""),
+    Column(
+        "deputy",
+        _("Deputy unit"),
+        (Vietnamese("deputy_unit_name"),),
+        export=lambda c: c.deputy_unit_name or "",
+    ),
 ]
 
 
@@ -65,7 +81,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "lineage": lineage,
         "memberships": selectors.unit_memberships(unit),
-        "children": list(unit.children.order_by("name")),
+        "children": list(unit.children.all()),
         "awards": unit_award_history(unit_ids=history_ids),
         "include_predecessors": include_predecessors,
         "can_see_work": request.user.has_perm("clusters.see_unit_work", unit),

@@ -21,8 +21,6 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def _cell_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
     if value is None:
         return ""
     if isinstance(value, (int, float, dt.date)):
@@ -48,6 +46,9 @@ def write_xlsx(target: Any, *, title: str, headers: Sequence[str], rows: Iterabl
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=_cell_value(value))
+            if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+                # Stored as a text cell, so Excel shows it and never runs it as a formula.
+                cell.data_type = "s"
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                 cell.number_format = "DD/MM/YYYY"
             elif isinstance(value, dt.datetime):

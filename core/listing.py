@@ -31,7 +31,7 @@ class Column:
 
     key: str
     label: str | Promise
-    order_by: Sequence[str] = ()
+    order_by: Sequence[str | Any] = ()
     export: Callable[[Any], Any] | None = None
     # Optional columns are hidden on phone-width screens (the export keeps them).
     optional: bool = False
@@ -132,10 +132,15 @@ def apply_sort(
 ) -> tuple[QuerySet, str]:
     """Order by a whitelisted column; anything else falls back to the default order."""
     by_key = {column.key: column for column in columns if column.sortable}
-    sort = requested if requested.lstrip("-") in by_key else default
-    column = by_key[sort.lstrip("-")]
+    sort = requested if requested.removeprefix("-") in by_key else default
+    column = by_key[sort.removeprefix("-")]
     descending = sort.startswith("-")
-    ordering = [f"-{name}" if descending else name for name in column.order_by]
+    ordering = [
+        (f"-{item}" if descending else item)
+        if isinstance(item, str)
+        else (item.desc() if descending else item.asc())
+        for item in column.order_by
+    ]
     # The primary key breaks ties so pages never repeat or skip rows.
     return queryset.order_by(*ordering, "-pk" if descending else "pk"), sort
 

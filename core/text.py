@@ -33,4 +33,4 @@ def mask_identifier(value: str | None, *, visible_start: int = 3, visible_end: i
     if len(value) <= visible_start + visible_end:
         return "*" * len(value)
     hidden = len(value) - visible_start - visible_end
-    return f"{value[:visible_start]}{'*' * hidden}{value[-visible_end:]}"
+    return f"{value[:visible_start]}{'*' * hidden}{value[len(value) - visible_end :]}"

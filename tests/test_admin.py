@@ -136,11 +136,6 @@ def test_unit_admin_search_ignores_accents(admin_client, unit_a, unit_b):
     assert [u.name for u in response.context["cl"].result_list] == ["Xã Phụng Công"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: AwardRecordAdmin's add form saves through ModelAdmin, bypassing award_record_create, "
-    "so an individual can receive a collective-only item (Cờ thi đua) from the admin",
-    strict=True,
-)
 def test_admin_add_refuses_an_item_for_another_kind_of_recipient(admin_client, unit_a):
     """Adding an award in the admin applies the same catalogue check as the service."""
     person = factories.PersonFactory(unit=unit_a)

@@ -182,11 +182,6 @@ def test_cluster_year_orders_head_deputy_then_members(cluster_with_head):
     assert data.deputy.unit == cluster_with_head.deputy_unit
 
 
-@pytest.mark.xfail(
-    reason="BUG: cluster_year sorts members by raw unit name, so names starting with Đ "
-    "(U+0110) come after every other letter instead of after D",
-    strict=True,
-)
 def test_cluster_year_sorts_vietnamese_names_alphabetically():
     """Đ sorts between D and E, as in the Vietnamese alphabet."""
     term = factories.ClusterTermFactory(year=YEAR)

@@ -65,11 +65,6 @@ def test_merge_keeps_an_earlier_start_date_of_the_successor():
     assert keeper.active_from == dt.date(1997, 1, 1)
 
 
-@pytest.mark.xfail(
-    reason="BUG: unit_merge assigns `into.active_from or effective_on`, a no-op when active_from "
-    "is later than the merger, although its condition tests for exactly that case",
-    strict=True,
-)
 def test_merge_moves_a_later_start_date_of_the_successor_back():
     """A successor recorded as starting after the merger starts on the merger's effective date."""
     new = factories.UnitFactory(active_from=dt.date(2025, 9, 1))
@@ -115,11 +110,6 @@ def test_merge_records_who_and_why_in_the_audit_history():
     assert event.pgh_context.metadata == {"user": staff.pk, "reason": "merge 12/NQ"}
 
 
-@pytest.mark.xfail(
-    reason="BUG: merging the same units again hits the unique (predecessor, successor) constraint "
-    "and raises IntegrityError instead of a clear ValidationError",
-    strict=True,
-)
 def test_merging_the_same_units_twice_is_refused_clearly():
     """Recording the same merger twice is refused with a message, not a database error."""
     old, new = factories.UnitFactory.create_batch(2)

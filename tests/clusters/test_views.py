@@ -148,11 +148,6 @@ def test_unit_list_sorts_inactive_last_by_end_date(staff_client):
     assert _names(response) == ["Xã Một", "Xã Hai"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: ORDER BY name uses the database's C collation, so Đ and accented capitals "
-    "(Â, Ê, Ô, Ư…) sort after Z instead of in Vietnamese alphabetical order",
-    strict=True,
-)
 def test_unit_list_sorts_names_in_vietnamese_order(staff_client):
     """Xã Đông Tảo comes before Xã Giao Thủy, and Xã Ân Thi before Xã Bình Minh."""
     for name in ["Xã Giao Thủy", "Xã Đông Tảo", "Xã Bình Minh", "Xã Ân Thi"]:
@@ -254,11 +249,6 @@ def test_unit_detail_shows_lineage_clusters_children_and_awards(staff_client, un
     assert f"<strong>{YEAR}</strong>" in text
 
 
-@pytest.mark.xfail(
-    reason="BUG: unit_detail queries the child units but templates/clusters/unit_detail.html never "
-    "renders `children`, so the query is wasted and the child units are not shown",
-    strict=True,
-)
 def test_unit_detail_lists_child_units(staff_client, unit_with_history):
     """The unit page links to the units under it (schools, stations of a commune)."""
     response = staff_client.get(unit_with_history.get_absolute_url())
