@@ -15,11 +15,12 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
+# Local state of the zero-setup run: SQLite file, broker folders, cache, demo credentials.
+VAR_DIR = Path(env.str("THIDUA_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The default key only serves local runs; `check --deploy` flags it (security.W009).

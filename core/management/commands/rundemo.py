@@ -54,9 +54,11 @@ class Command(BaseCommand):
                     settings.CELERY_BEAT_SCHEDULE_FILENAME,
                 ]
             )
+        # The development server serves static files only with DEBUG on; the demo is local.
+        env = {**os.environ, "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "true")}
         # Own sessions: Ctrl-C reaches only this process, which then stops the children in order.
         children = [
-            subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)  # noqa: S603 - fixed argv
+            subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, start_new_session=True)  # noqa: S603 - fixed argv
             for command in commands
         ]
 
