@@ -1,0 +1,124 @@
+"""Writes for campaigns: drafts, content, lifecycle. Each function is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from campaigns.models import Campaign, CampaignStatus, CampaignTransition, ContentItem
+from campaigns.selectors import participant_units
+from core.audit import audit_context
+
+# Actions staff can take; each is a django-fsm transition method of Campaign.
+ACTIONS = ("launch", "start", "review_midterm", "resume", "review_final", "close")
+
+
+@dataclass(frozen=True)
+class ContentItemData:
+    title: str
+    text: str = ""
+
+
+def _check_period(campaign: Campaign) -> None:
+    if campaign.end_date < campaign.start_date:
+        raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+
+
+@transaction.atomic
+def campaign_create(*, by: Any, content: Sequence[ContentItemData] = (), **fields: Any) -> Campaign:
+    """A new draft campaign with its ordered content items."""
+    clusters = fields.pop("participant_clusters", None)
+    units = fields.pop("participant_units", None)
+    campaign = Campaign(created_by=by, status=CampaignStatus.DRAFT, **fields)
+    campaign.full_clean(exclude=["status"])
+    with audit_context(user=getattr(by, "pk", None), reason="campaign created"):
+        campaign.save()
+        if clusters is not None:
+            campaign.participant_clusters.set(clusters)
+        if units is not None:
+            campaign.participant_units.set(units)
+        campaign_set_content(campaign=campaign, items=content, by=by)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, by: Any, **fields: Any) -> Campaign:
+    """Change a draft's fields. Launched campaigns keep what participants were told."""
+    if campaign.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("Only a draft campaign can be edited."))
+    clusters = fields.pop("participant_clusters", None)
+    units = fields.pop("participant_units", None)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.full_clean(exclude=["status"])
+    with audit_context(user=getattr(by, "pk", None), reason="campaign edited"):
+        campaign.save()
+        if clusters is not None:
+            campaign.participant_clusters.set(clusters)
+        if units is not None:
+            campaign.participant_units.set(units)
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_content(
+    *, campaign: Campaign, items: Sequence[ContentItemData], by: Any
+) -> list[ContentItem]:
+    """Replace the ordered content items (nội dung thi đua) of a draft."""
+    if campaign.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("Only a draft campaign can be edited."))
+    with audit_context(user=getattr(by, "pk", None), reason="content edited"):
+        campaign.content_items.all().delete()
+        return ContentItem.objects.bulk_create(
+            ContentItem(campaign=campaign, order=number, title=item.title[:500], text=item.text)
+            for number, item in enumerate((i for i in items if i.title.strip()), start=1)
+        )
+
+
+def launch_problems(campaign: Campaign) -> list[str]:
+    """What stops a draft from being launched, in words staff can act on."""
+    problems = []
+    if not campaign.content_items.exists():
+        problems.append(_("Add at least one content item."))
+    if not participant_units(campaign).exists():
+        problems.append(_("Choose the participants: no unit takes part yet."))
+    if campaign.registration_closes and campaign.registration_closes > campaign.end_date:
+        problems.append(_("Registration must close before the campaign ends."))
+    return problems
+
+
+@transaction.atomic
+def campaign_transition(*, campaign: Campaign, action: str, by: Any, note: str = "") -> Campaign:
+    """Move a campaign through its lifecycle and record who did it, when and why."""
+    if action not in ACTIONS:
+        raise ValidationError(_("Unknown action."))
+    # Lock the row so two staff members clicking at once cannot both move it.
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    method = getattr(campaign, action)
+    if not can_proceed(method):
+        raise ValidationError(
+            _("This campaign cannot do that from the status “%(status)s”.")
+            % {"status": campaign.get_status_display()}
+        )
+    if action == "launch":
+        problems = launch_problems(campaign)
+        if problems:
+            raise ValidationError(problems)
+    source = campaign.status
+    with audit_context(user=getattr(by, "pk", None), reason=note or action):
+        method()
+        campaign.save(update_fields=["status", "updated_at"])
+        CampaignTransition.objects.create(
+            campaign=campaign, source=source, target=campaign.status, by=by, note=note
+        )
+    if action == "launch":
+        from campaigns.tasks import notify_launch
+
+        notify_launch.delay_on_commit(campaign.pk)
+    return campaign
