@@ -612,13 +612,13 @@ PROFILES: dict[str, Profile] = {
             Post("Đội trưởng", LEAD, ""),
         ),
         ((Post("Cán bộ", WORK, ""), 10), (Post("Chiến sĩ", WORK, ""), 6)),
-        DEPT, "", 0.85, (120, 2500),
+        DEPT, "", 0.85, (120, 1500),
     ),
     "military": Profile(
         LEAD,
         (Post("Trưởng phòng Tham mưu", LEAD, ""), Post("Trưởng phòng Chính trị", LEAD, ""), Post("Trưởng phòng Hậu cần - Kỹ thuật", LEAD, "")),
         ((Post("Trợ lý", WORK, ""), 5), (Post("Nhân viên", WORK, ""), 2), (Post("Chiến sĩ", WORK, ""), 6)),
-        LEAD, "", 0.9, (45, 550),
+        LEAD, "", 0.9, (45, 300),
     ),
 }  # fmt: skip
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -579,9 +579,3 @@ def _leaders(members: list[UnitInfo], year: int) -> tuple[UnitInfo, UnitInfo]:
     """Head and deputy rotate through the members year by year (bầu luân phiên)."""
     index = year % len(members)
     return members[index], members[(index + 1) % len(members)]
-
-
-def iter_year_clusters(org: Organisation, years: Iterable[int]) -> Iterable[tuple[int, str, list[UnitInfo]]]:
-    for year in years:
-        for code, members in org.cluster_members(year).items():
-            yield year, code, members

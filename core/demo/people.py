@@ -43,6 +43,8 @@ CODES = (
 class Scale(NamedTuple):
     people: int
     households: int
+    # Large provinces put the extra people where the masses are: communes, police, hospitals.
+    large: bool
     # Chance that a civil servant or employee is rated Lao động tiên tiến in a year. Real rates
     # are higher; this keeps the history near the target size (small ~15,000, large ~500,000).
     advanced_rate: float
@@ -353,10 +355,8 @@ class PeopleMaker:
     # Units' staff -------------------------------------------------------------------------
 
     def headcounts(self) -> dict[str, int]:
-        large = self.scale.people > 20_000
-        weights = {
-            info.code: names.PROFILES[info.profile].weight[1 if large else 0] for info in self.org.active
-        }
+        index = 1 if self.scale.large else 0
+        weights = {info.code: names.PROFILES[info.profile].weight[index] for info in self.org.active}
         total = sum(weights.values())
         target = self.scale.people - 5  # the provincial chairman and four vice-chairmen
         return {code: max(3, round(target * weight / total)) for code, weight in weights.items()}
@@ -575,7 +575,7 @@ class AwardWriter:
                 self._provincial_leader(member, year, era, position)
                 continue
             where = {"person": person, "position": position, "unit_name": era.unit_name}
-            advanced_rate = {"farmer": 0.25, "armed": 0.85}.get(member.kind, self.maker.scale.advanced_rate)
+            advanced_rate = {"farmer": 0.25, "armed": 0.75}.get(member.kind, self.maker.scale.advanced_rate)
             if member.category != names.WORK:
                 advanced_rate = min(0.97, advanced_rate * 1.15)
             fighter = False
@@ -717,38 +717,39 @@ class AwardWriter:
 
     # Collectives --------------------------------------------------------------------------
 
-    def collectives(self, years: range) -> None:
+    def collectives(self, year: int) -> None:
+        """The titles of every unit active at the end of `year`, and each cluster's flag."""
         rng = self.rng
         org = self.org
         decisions = self.decisions
         province = self.issuers.province
         pm = self.issuers.prime_minister
         units = [info for info in org.units.values() if info is not org.root]
-        for year in years:
-            year_end = dt.date(year, 12, 31)
-            excellent: set[str] = set()
-            # The leader of each cluster and bloc gets the provincial flag (Law Đ26).
-            for code, members in org.cluster_members(year).items():
-                cluster = org.clusters[code]
-                leader = rng.choice(members)
-                excellent.add(leader.code)
+        year_end = dt.date(year, 12, 31)
+        excellent: set[str] = set()
+        # The leader of each cluster and bloc gets the provincial flag (Law Đ26).
+        for code, members in org.cluster_members(year).items():
+            cluster = org.clusters[code]
+            leader = rng.choice(members)
+            excellent.add(leader.code)
+            self.record(
+                "COTINH", year, decisions.get(province, year, "COTINH", "province"), province, REGULAR,
+                f"Đã hoàn thành xuất sắc toàn diện nhiệm vụ công tác năm {year}, dẫn đầu phong trào thi đua "
+                f"{cluster.name}",
+                unit=leader,
+            )  # fmt: skip
+            if rng.random() < 0.08:
                 self.record(
-                    "COTINH", year, decisions.get(province, year, "COTINH", "province"), province, REGULAR,
-                    f"Đã hoàn thành xuất sắc toàn diện nhiệm vụ công tác năm {year}, dẫn đầu phong trào thi đua "
-                    f"{cluster.name}",
+                    "COCP", year, decisions.get(pm, year, "COCP", "prime_minister"), pm, REGULAR,
+                    f"Đã hoàn thành xuất sắc toàn diện nhiệm vụ công tác năm {year}, dẫn đầu phong trào thi "
+                    f"đua {cluster.name} tỉnh {org.province}",
                     unit=leader,
                 )  # fmt: skip
-                if rng.random() < 0.08:
-                    self.record(
-                        "COCP", year, decisions.get(pm, year, "COCP", "prime_minister"), pm, REGULAR,
-                        f"Đã hoàn thành xuất sắc toàn diện nhiệm vụ công tác năm {year}, dẫn đầu phong trào thi "
-                        f"đua {cluster.name} tỉnh {org.province}",
-                        unit=leader,
-                    )  # fmt: skip
-            for info in units:
-                if not info.active_on(year_end):
-                    continue
-                self._collective_year(info, year, leading=info.code in excellent)
+        for info in units:
+            if not info.active_on(year_end):
+                continue
+            self._collective_year(info, year, leading=info.code in excellent)
+        self._excellent_last_year, self._excellent_this_year = self._excellent_this_year, set()
 
     def _collective_year(self, info: UnitInfo, year: int, *, leading: bool) -> None:
         rng = self.rng
@@ -816,9 +817,6 @@ class AwardWriter:
                     "BKCT.TT", year, decisions.get(province, year, f"DX-TT:{event}", "", _event_window(year, event)),
                     province, AD_HOC, f"Đã có thành tích xuất sắc trong {event}", unit=info,
                 )  # fmt: skip
-
-    def next_year(self) -> None:
-        self._excellent_last_year, self._excellent_this_year = self._excellent_this_year, set()
 
     # Households ---------------------------------------------------------------------------
 
@@ -899,9 +897,8 @@ def create_awards(
                     f"Đang tạo khen thưởng cá nhân: {index}/{total} người, "
                     f"{writer.batch.written + len(writer.batch.rows)} bản ghi"
                 )
-        for year in years:
-            writer.collectives(range(year, year + 1))
-            writer.next_year()
+        for year in years:  # in order: two excellent years in a row earn a certificate of merit
+            writer.collectives(year)
         communes = {info.unit.pk: info for info in org.communes}
         for household in households:
             writer.household(household, communes[household.unit_id], years)
