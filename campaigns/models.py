@@ -10,6 +10,12 @@ from django_fsm import FSMField, transition
 
 from core.db import Vietnamese
 from core.text import search_key
+from core.uploads import unguessable_name
+
+
+def campaign_file_path(instance: models.Model, filename: str) -> str:
+    """Files are served through permission checks, never by a guessable path."""
+    return f"campaigns/{unguessable_name(filename)}"
 
 
 class CampaignKind(models.TextChoices):
@@ -55,7 +61,7 @@ class Campaign(models.Model):
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     document_date = models.DateField(_("document date"), null=True, blank=True)
     document_signer = models.CharField(_("signed by"), max_length=150, blank=True)
-    document_file = models.FileField(_("signed document"), upload_to="campaigns/%Y/", blank=True)
+    document_file = models.FileField(_("signed document"), upload_to=campaign_file_path, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent campaign"),
@@ -217,7 +223,7 @@ class CampaignDocument(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=255)
-    file = models.FileField(_("file"), upload_to="campaigns/documents/%Y/")
+    file = models.FileField(_("file"), upload_to=campaign_file_path)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -230,6 +236,28 @@ class CampaignDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+@pghistory.track()
+class CampaignDeadline(models.Model):
+    """Mốc thời hạn — a dated deadline of the campaign, such as "báo cáo trước ngày 15/12".
+
+    Report deadlines are the seed of the reporting periods (kỳ báo cáo) with reminders.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
+    title = models.CharField(_("title"), max_length=255)
+    due_on = models.DateField(_("due date"))
+    is_report = models.BooleanField(_("report due"), default=True)
+    context = models.TextField(_("sentence in the document"), blank=True)
+
+    class Meta:
+        verbose_name = _("campaign deadline")
+        verbose_name_plural = _("campaign deadlines")
+        ordering = ["campaign", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_on:%d/%m/%Y})"
 
 
 class TargetGroup(models.TextChoices):

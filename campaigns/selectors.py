@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignStatus, ParticipantMode
+from campaigns.models import Campaign, CampaignDeadline, CampaignStatus, ParticipantMode, Registration
 from clusters.models import ClusterMembership, Unit
+from core.db import Vietnamese
 
 
 def visible_campaigns(user: Any) -> QuerySet[Campaign]:
@@ -80,3 +83,96 @@ def campaigns_for_unit(unit_id: int, *, user: Any) -> list[Campaign]:
         ):
             chosen.append(campaign)
     return chosen
+
+
+def available_actions(campaign: Campaign) -> list[str]:
+    """Lifecycle actions allowed from the campaign's current status, in lifecycle order."""
+    from campaigns.services import ACTIONS
+
+    allowed = {transition.name for transition in campaign.get_available_status_transitions()}
+    return [action for action in ACTIONS if action in allowed]
+
+
+def campaign_section(campaign: Campaign, section: str, *, user: Any) -> dict[str, Any]:
+    """The data one section of the campaign page shows."""
+    if section == "overview":
+        return {
+            "transitions": list(campaign.transitions.select_related("by")),
+            "deadlines": list(campaign.deadlines.all()),
+            "participant_count": len(campaign_participant_ids(campaign)),
+        }
+    if section == "content":
+        return {"content_items": list(campaign.content_items.all())}
+    if section == "participants":
+        return {
+            "participants": list(participant_units(campaign).order_by(Vietnamese("name"))),
+            "participant_clusters": list(campaign.participant_clusters.all()),
+        }
+    if section == "documents":
+        return {"documents": list(campaign.documents.select_related("uploaded_by"))}
+    if section == "targets":
+        from campaigns.targets import section_context
+
+        return section_context(campaign, section, user=user)
+    if section in {"registrations", "progress"}:
+        from campaigns.progress import section_context
+
+        return section_context(campaign, section, user=user)
+    return {}
+
+
+def unit_campaign_overview(unit_id: int, *, user: Any) -> list[dict[str, Any]]:
+    """For "my campaigns": each open campaign with the unit's registration and next deadline."""
+    campaigns = campaigns_for_unit(unit_id, user=user)
+    ids = [c.pk for c in campaigns]
+    registrations = {
+        r.campaign_id: r for r in Registration.objects.filter(campaign_id__in=ids, unit_id=unit_id)
+    }
+    today = timezone.localdate()
+    upcoming: dict[int, Any] = {}
+    for deadline in CampaignDeadline.objects.filter(campaign_id__in=ids, due_on__gte=today).order_by(
+        "due_on"
+    ):
+        upcoming.setdefault(deadline.campaign_id, deadline)
+    rows = [
+        {
+            "campaign": campaign,
+            "registration": registrations.get(campaign.pk),
+            "next_deadline": upcoming.get(campaign.pk),
+            "registration_due": campaign.registration_closes,
+        }
+        for campaign in campaigns
+    ]
+    # Most urgent first: the nearest date the unit must act by.
+    far = dt.date.max
+    rows.sort(
+        key=lambda row: min(
+            row["next_deadline"].due_on if row["next_deadline"] else far,
+            row["registration_due"] if row["registration_due"] and not row["registration"] else far,
+        )
+    )
+    return rows
+
+
+def initial_from_draft(draft: Any) -> dict[str, Any]:
+    """Initial values of the campaign form from a directive draft (campaigns.directive)."""
+
+    def value(field: Any) -> Any:
+        return field.value if field is not None else None
+
+    title = value(draft.title) or ""
+    if title.lower().startswith("về việc "):
+        title = title[len("về việc ") :]
+    initial = {
+        "title": title[:1].upper() + title[1:],
+        "theme": value(draft.theme) or "",
+        "kind": value(draft.campaign_kind) or "regular",
+        "launching_authority": value(draft.authority) or "",
+        "document_kind": value(draft.document_kind) or "",
+        "document_number": value(draft.number) or "",
+        "document_date": value(draft.issued_on),
+        "document_signer": value(draft.signer) or "",
+        "start_date": value(draft.period_start),
+        "end_date": value(draft.period_end),
+    }
+    return {key: item for key, item in initial.items() if item not in (None, "")}

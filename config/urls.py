@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("clusters.urls")),
     path("", include("awards.urls")),
+    path("", include("campaigns.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

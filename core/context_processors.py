@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "settings_province": settings.PROVINCE_NAME}
     items = [
         (reverse("home"), _("Home")),
+        (reverse("campaigns:campaign_list"), _("Campaigns")),
         (reverse("clusters:unit_list"), _("Units")),
         (reverse("clusters:cluster_list"), _("Clusters and blocs")),
         (reverse("awards:person_list"), _("People and awards")),

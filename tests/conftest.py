@@ -22,6 +22,21 @@ def _isolated_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Unit tests run tasks in-process; tests marked `integration` use a real worker and broker."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False
+
+
 @pytest.fixture
 def unit_a(db) -> Unit:
     return factories.UnitFactory(name="Xã Phụng Công", short_name="Phụng Công", code="XA-PC")

@@ -289,3 +289,30 @@ def bulk_awards(people: list[Person], *, code: str = "LDTT", year: int | None = 
         )
         for i, person in enumerate(people)
     )
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A launched, province-wide annual campaign for the current year by default."""
+
+    class Meta:
+        model = "campaigns.Campaign"
+
+    title = factory.Sequence(lambda n: f"Phong trào thi đua số {n} năm {this_year()}")
+    theme = "Đoàn kết, kỷ cương, đổi mới, sáng tạo"
+    kind = "regular"
+    scope = "province"
+    launching_authority = "Ủy ban nhân dân tỉnh"
+    start_date = factory.LazyFunction(lambda: dt.date(this_year(), 1, 1))
+    end_date = factory.LazyFunction(lambda: dt.date(this_year(), 12, 31))
+    status = "launched"
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Target"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: f"Chỉ tiêu {n}")
+    group = "economy"
+    unit_of_measure = "%"
+    target_value = 100
