@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from clusters.models import Unit
 from clusters.selectors import current_year
+from core.demo.campaigns import campaigns_exist, create_campaigns
 from core.demo.organisation import build_organisation
 from core.demo.people import Scale, create_awards, create_people
 from core.demo.users import DemoCredentials, ensure_demo_users, load_credentials
@@ -77,6 +78,11 @@ def seed_demo(scale: str = "small", stdout: Any = None) -> DemoCredentials:
     credentials, created = ensure_demo_users()
     if created:
         say(f"Đã tạo {created} tài khoản demo.")
+    if not campaigns_exist():
+        # Campaigns need the demo staff login, so they come after the users.
+        with transaction.atomic():
+            _check_foreign_keys_per_statement()
+            create_campaigns(random.Random(SEED + 1), current_year(), timezone.localdate(), say)  # noqa: S311
     return credentials
 
 

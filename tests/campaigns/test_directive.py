@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigns.directive import (
@@ -42,6 +43,13 @@ def seed_path(prefix: str) -> Path:
 
 def seed_text(prefix: str) -> str:
     return seed_path(prefix).read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english_messages():
+    """Messages are matched in English; the Vietnamese catalogue is tested in test_i18n."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -470,3 +470,49 @@ def test_command_prints_a_summary_and_the_logins(demo):
     assert demo.credentials.password in text
     for username in ROLES:
         assert username in text
+
+
+# --- Campaigns ------------------------------------------------------------------------------
+
+
+def test_demo_campaigns_follow_the_seed_documents(demo):
+    """The year's directive campaign, a sprint with a 15/12 report, an anniversary and a draft."""
+    from campaigns.models import Campaign, CampaignDeadline
+
+    year = current_year()
+    assert sorted(Campaign.objects.values_list("kind", "status")) == [
+        ("regular", "draft"),
+        ("regular", "under_way"),
+        ("special", "final_review"),
+        ("sprint", "under_way"),
+    ]
+    annual = Campaign.objects.get(document_number="02/CT-UBND")
+    assert annual.status == "under_way"
+    assert annual.targets.count() >= 5
+    assert annual.content_items.count() == 8
+    assert list(annual.transitions.values_list("target", flat=True))[:2] == ["launched", "under_way"]
+    sprint = Campaign.objects.get(kind="sprint")
+    assert CampaignDeadline.objects.filter(
+        campaign=sprint, due_on=dt.date(year, 12, 15), is_report=True
+    ).exists()
+
+
+def test_most_units_registered_and_reported_some_late_or_behind(demo):
+    """Most units registered and recorded progress; some did not register, some have no figures."""
+    from campaigns.models import Campaign, ProgressEntry
+
+    annual = Campaign.objects.get(document_number="02/CT-UBND")
+    active = Unit.objects.filter(active_to__isnull=True).exclude(code="UBNDT").count()
+    registered = annual.registrations.filter(status="submitted").count()
+    assert 0.7 * active < registered < active
+    reporting = ProgressEntry.objects.filter(target__campaign=annual).values("unit").distinct().count()
+    assert 0.5 * active < reporting < registered
+
+
+def test_reseeding_does_not_duplicate_campaigns(demo):
+    """A second run adds no campaign."""
+    from campaigns.models import Campaign
+
+    before = Campaign.objects.count()
+    seed_demo(scale="small")
+    assert Campaign.objects.count() == before
