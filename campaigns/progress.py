@@ -127,7 +127,7 @@ def progress_status(ratio: Fraction | None, elapsed: Fraction) -> ProgressStatus
 
 def _clipped(ratio: Fraction | None) -> Fraction:
     """Averages count a target as met at most once: a surplus on one target does not hide a
-    shortfall on another, and a missing report counts as nothing achieved."""
+    shortfall on another; within a unit, a target it has not reported counts as nothing achieved."""
     if ratio is None:
         return Fraction(0)
     return min(max(ratio, Fraction(0)), Fraction(1))
@@ -725,7 +725,9 @@ def _group(
     for ratio in ratios:
         counts[progress_status(ratio, elapsed)] += 1
     reported = sum(1 for ratio in ratios if ratio is not None)
-    mean = _mean([_clipped(ratio) for ratio in ratios]) if reported else None
+    # A group's figure is the mean of the units that reported; the units that have not are
+    # counted beside it (reported_count), so late reports do not read as poor results.
+    mean = _mean([_clipped(ratio) for ratio in ratios if ratio is not None]) if reported else None
     return GroupProgress(
         key=key,
         label=label,

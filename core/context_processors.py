@@ -20,15 +20,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("clusters:cluster_list"), _("Clusters and blocs")),
         (reverse("awards:person_list"), _("People and awards")),
     ]
+    if user.unit_id and user.unit_role:
+        items.insert(2, (reverse("campaigns:my_campaigns"), _("My unit's campaigns")))
     if user.is_staff or user.is_superuser:
         items.append((reverse("admin:index"), _("Administration")))
     path = request.path
-    nav_items = [
-        {
-            "url": url,
-            "label": label,
-            "current": path == url if url == "/" else path.startswith(url),
-        }
-        for url, label in items
-    ]
+    # The longest matching prefix is the current entry ("phong-trao/cua-don-vi/" over "phong-trao/").
+    matches = [url for url, _label in items if (path == url if url == "/" else path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    nav_items = [{"url": url, "label": label, "current": url == current} for url, label in items]
     return {"nav_items": nav_items, "settings_province": settings.PROVINCE_NAME}

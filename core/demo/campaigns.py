@@ -52,32 +52,18 @@ ANNIVERSARY_CONTENT = [
     "Bốn là, thi đua đổi mới, sáng tạo trong quản lý nhà nước và cải cách hành chính",
     "Năm là, phát hiện, bồi dưỡng và nhân rộng các điển hình tiên tiến",
 ]
-# (group, name, unit of measure, baseline, province-wide value, direction, for communes only)
+# (group, name, unit of measure, baseline, province-wide value, direction, who takes it on, how it grows)
+# "rate" targets are levels reached at any time (a growth rate, a coverage share); "cumulative" ones
+# build up over the year (revenue collected, funds disbursed); "done" ones are finished early.
 ANNUAL_TARGETS = [
-    ("economy", "Tốc độ tăng trưởng kinh tế (GRDP)", "%", Decimal("7.2"), Decimal("8.0"), "at_least", False),
-    ("economy", "Thu ngân sách nhà nước trên địa bàn", "tỷ đồng", None, Decimal("1500"), "at_least", True),
-    ("economy", "Giải ngân vốn đầu tư công", "%", None, Decimal("95"), "at_least", False),
-    ("society", "Tỷ lệ hộ nghèo", "%", Decimal("2.1"), Decimal("1.5"), "at_most", True),
-    (
-        "society",
-        "Tỷ lệ người dân tham gia bảo hiểm y tế",
-        "%",
-        Decimal("92"),
-        Decimal("95"),
-        "at_least",
-        True,
-    ),
-    ("defence", "Hoàn thành chỉ tiêu tuyển quân", "%", None, Decimal("100"), "at_least", True),
-    (
-        "governance",
-        "Hồ sơ thủ tục hành chính giải quyết trực tuyến",
-        "%",
-        Decimal("60"),
-        Decimal("80"),
-        "at_least",
-        False,
-    ),
-]
+    ("economy", "Tốc độ tăng trưởng kinh tế (GRDP)", "%", Decimal("7.2"), Decimal("8.0"), "at_least", "all", "rate"),
+    ("economy", "Thu ngân sách nhà nước trên địa bàn", "tỷ đồng", None, Decimal("1500"), "at_least", "communes", "cumulative"),
+    ("economy", "Giải ngân vốn đầu tư công", "%", None, Decimal("95"), "at_least", "others", "cumulative"),
+    ("society", "Tỷ lệ hộ nghèo", "%", Decimal("2.1"), Decimal("1.5"), "at_most", "communes", "rate"),
+    ("society", "Tỷ lệ người dân tham gia bảo hiểm y tế", "%", Decimal("92"), Decimal("95"), "at_least", "communes", "rate"),
+    ("defence", "Hoàn thành chỉ tiêu tuyển quân", "%", None, Decimal("100"), "at_least", "communes", "done"),
+    ("governance", "Hồ sơ thủ tục hành chính giải quyết trực tuyến", "%", Decimal("60"), Decimal("80"), "at_least", "others", "rate"),
+]  # fmt: skip
 
 
 def _campaign(created_by: User, **fields) -> Campaign:
@@ -170,14 +156,16 @@ def create_campaigns(rng: random.Random, year: int, today: dt.date, say: Callabl
             target_value=value,
             direction=direction,
         )
-        for number, (group, name, measure, baseline, value, direction, _) in enumerate(ANNUAL_TARGETS, 1)
+        for number, (group, name, measure, baseline, value, direction, *_) in enumerate(ANNUAL_TARGETS, 1)
     )
     targets.append(
         Target.objects.create(
             campaign=annual, group="governance", order=99, name="Ký kết giao ước thi đua", kind="qualitative"
         )
     )
-    commune_targets = [t for t, spec in zip(targets, ANNUAL_TARGETS, strict=False) if spec[6]]
+    specs = {target.pk: spec for target, spec in zip(targets, ANNUAL_TARGETS, strict=False)}
+    commune_targets = [t for t in targets if t.pk in specs and specs[t.pk][6] in {"all", "communes"}]
+    other_targets = [t for t in targets if t.pk in specs and specs[t.pk][6] in {"all", "others"}]
     assignments = []
     for unit in communes:
         for target in commune_targets:
@@ -210,12 +198,17 @@ def create_campaigns(rng: random.Random, year: int, today: dt.date, say: Callabl
         registrations.append(registration)
     Registration.objects.bulk_create(registrations)
     for registration in registrations:
-        unit_targets = commune_targets if registration.unit.kind == UnitKind.COMMUNE else targets[:1]
-        for target in [*unit_targets, targets[-1]]:
+        unit_targets = commune_targets if registration.unit.kind == UnitKind.COMMUNE else other_targets
+        taken = {target.pk for target in unit_targets} | {targets[-1].pk}
+        for target in targets:
             base = assigned.get((target.pk, registration.unit_id), target.target_value)
             commitments.append(
                 RegistrationTarget(
-                    registration=registration, target=target, value=base if target.is_measurable else None
+                    registration=registration,
+                    target=target,
+                    value=base if target.is_measurable and target.pk in taken else None,
+                    # A unit is measured only against the targets it took on.
+                    committed=target.pk in taken,
                 )
             )
         category = (
@@ -228,12 +221,17 @@ def create_campaigns(rng: random.Random, year: int, today: dt.date, say: Callabl
         registered_titles.append(RegistrationTitle(registration=registration, category=category))
         if registration.status != RegistrationStatus.SUBMITTED or rng.random() < 0.1:
             continue  # some registered units are late with their figures
-        pace = rng.choice([0.55, 0.75, 0.9, 1.0, 1.05, 1.1])  # some behind, most on track
+        pace = rng.choice([0.6, 0.8, 0.92, 1.0, 1.03, 1.08])  # some behind, most on track
         as_of = today - dt.timedelta(days=rng.randint(3, 40))
         for target in unit_targets:
             goal = assigned.get((target.pk, registration.unit_id), target.target_value)
-            if target.direction == "at_most" and target.baseline is not None:
-                value = target.baseline - (target.baseline - goal) * Decimal(str(min(1.2, elapsed * pace)))
+            growth = specs[target.pk][7]
+            if growth == "rate" and target.baseline is not None:
+                value = target.baseline + (goal - target.baseline) * Decimal(str(min(1.2, pace)))
+            elif growth == "rate":
+                value = goal * Decimal(str(min(1.1, pace)))
+            elif growth == "done":
+                value = goal * Decimal(str(min(1.0, pace + 0.1)))
             else:
                 value = goal * Decimal(str(min(1.3, elapsed * pace)))
             entries.append(
@@ -247,7 +245,7 @@ def create_campaigns(rng: random.Random, year: int, today: dt.date, say: Callabl
             )
         entries.append(
             ProgressEntry(
-                target=targets[-1], unit=registration.unit, as_of=as_of, done=pace >= 0.75, recorded_by=staff
+                target=targets[-1], unit=registration.unit, as_of=as_of, done=pace >= 0.8, recorded_by=staff
             )
         )
     RegistrationTarget.objects.bulk_create(commitments)
