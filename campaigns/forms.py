@@ -159,3 +159,15 @@ class DirectiveForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CampaignDocumentForm(forms.Form):
+    """An attachment for participants: guidance, forms, the signed plan."""
+
+    title = forms.CharField(label=_("Title"), max_length=255)
+    file = forms.FileField(label=_("File (PDF, Word, Excel, image; at most 20 MB)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, allowed={"pdf", "docx", "doc", "xlsx", "xls", "png", "jpg", "jpeg"})
+        return upload

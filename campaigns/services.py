@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from campaigns.models import Campaign, CampaignStatus, CampaignTransition, ContentItem
+from campaigns.models import Campaign, CampaignDocument, CampaignStatus, CampaignTransition, ContentItem
 from campaigns.selectors import participant_units
 from core.audit import audit_context
 
@@ -122,3 +122,10 @@ def campaign_transition(*, campaign: Campaign, action: str, by: Any, note: str =
 
         notify_launch.delay_on_commit(campaign.pk)
     return campaign
+
+
+@transaction.atomic
+def campaign_document_add(*, campaign: Campaign, title: str, file: Any, by: Any) -> CampaignDocument:
+    """Attach a document; the stored name is unguessable and it is served through permissions."""
+    with audit_context(user=getattr(by, "pk", None), reason="document attached"):
+        return CampaignDocument.objects.create(campaign=campaign, title=title, file=file, uploaded_by=by)

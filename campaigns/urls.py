@@ -18,6 +18,9 @@ urlpatterns = [
     path("phong-trao/<int:pk>/chuyen-trang-thai/", views.campaign_transition, name="campaign_transition"),
     path("phong-trao/<int:pk>/van-ban/", views.campaign_file, name="campaign_file"),
     path("phong-trao/<int:pk>/tai-lieu/<int:document_pk>/", views.campaign_file, name="campaign_document"),
+    path(
+        "phong-trao/<int:pk>/tai-lieu/them/", views.campaign_document_upload, name="campaign_document_upload"
+    ),
 ]
 # Targets (chỉ tiêu) and registration/progress screens live in their own modules.
 urlpatterns += target_urls.urlpatterns + progress_urls.urlpatterns

@@ -16,6 +16,7 @@ from campaigns import selectors, services
 from campaigns.filters import CampaignFilter
 from campaigns.forms import (
     CampaignContentForm,
+    CampaignDocumentForm,
     CampaignGeneralForm,
     CampaignParticipantsForm,
     DirectiveForm,
@@ -125,6 +126,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": request.user.has_perm("campaigns.edit_campaign", campaign),
     }
     context.update(selectors.campaign_section(campaign, section, user=request.user))
+    if section == "documents" and context["can_manage"]:
+        context["document_form"] = CampaignDocumentForm()
     if context["can_manage"]:
         context["actions"] = [
             (action, ACTION_LABELS[action]) for action in selectors.available_actions(campaign)
@@ -324,6 +327,33 @@ def _posted_deadlines(request: HttpRequest) -> list[dict[str, Any] | None]:
             }
         )
     return chosen
+
+
+@require_POST
+def campaign_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    campaign = _campaign_for(request, pk)
+    form = CampaignDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.campaign_document_add(
+            campaign=campaign,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+            by=request.user,
+        )
+        messages.success(request, _("The document was attached."))
+        return redirect(f"{campaign.get_absolute_url()}?section=documents")
+    context = {
+        "campaign": campaign,
+        "section": "documents",
+        "sections": SECTIONS,
+        "can_manage": True,
+        "can_edit": request.user.has_perm("campaigns.edit_campaign", campaign),
+        "document_form": form,
+        **selectors.campaign_section(campaign, "documents", user=request.user),
+    }
+    # Re-show the page with the error beside the field; the title typed stays.
+    return render(request, "campaigns/campaign_detail.html", context)
 
 
 @require_GET

@@ -256,3 +256,57 @@ def test_my_campaigns_lists_open_campaigns_of_the_unit_most_urgent_first(officer
     factories.CampaignFactory(title="Đã kết thúc", status="closed")
     response = officer_a_client.get(reverse("campaigns:my_campaigns"))
     assert [row["campaign"] for row in response.context["rows"]] == [sooner, later]
+
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_staff_attach_a_document_that_participants_can_download(staff_client, officer_a_client):
+    """A PDF attached by staff is listed and downloadable by a participating officer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    campaign = factories.CampaignFactory()
+    upload = SimpleUploadedFile("Hướng dẫn chấm điểm.pdf", PDF, content_type="application/pdf")
+    url = reverse("campaigns:campaign_document_upload", args=[campaign.pk])
+    response = staff_client.post(url, {"title": "Hướng dẫn chấm điểm", "file": upload})
+    assert response.status_code == 302
+    document = campaign.documents.get()
+    assert "huong-dan" in document.file.name
+    assert len(document.file.name.rsplit("/", 1)[-1].split("-", 1)[0]) == 32  # unguessable prefix
+    download = officer_a_client.get(reverse("campaigns:campaign_document", args=[campaign.pk, document.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_disguised_file_is_refused_and_the_title_kept(staff_client):
+    """An executable named .pdf is refused with a clear message; nothing is stored."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    campaign = factories.CampaignFactory()
+    upload = SimpleUploadedFile("ke-hoach.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    url = reverse("campaigns:campaign_document_upload", args=[campaign.pk])
+    response = staff_client.post(url, {"title": "Kế hoạch chi tiết", "file": upload})
+    assert response.status_code == 200
+    assert response.context["document_form"].errors["file"]
+    assert 'value="Kế hoạch chi tiết"' in response.text
+    assert not campaign.documents.exists()
+
+
+def test_officers_cannot_attach_and_cannot_download_from_drafts(officer_a_client, staff_client, staff_user):
+    """Attaching is for staff; a draft's files are not disclosed to officers."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    campaign = factories.CampaignFactory()
+    url = reverse("campaigns:campaign_document_upload", args=[campaign.pk])
+    upload = SimpleUploadedFile("a.pdf", PDF)
+    assert officer_a_client.post(url, {"title": "X", "file": upload}).status_code == 403
+    draft = _draft(staff_user)
+    staff_client.post(
+        reverse("campaigns:campaign_document_upload", args=[draft.pk]),
+        {"title": "Dự thảo", "file": SimpleUploadedFile("b.pdf", PDF)},
+    )
+    document = draft.documents.get()
+    assert (
+        officer_a_client.get(reverse("campaigns:campaign_document", args=[draft.pk, document.pk])).status_code
+        == 404
+    )
