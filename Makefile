@@ -48,10 +48,16 @@ test-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -d /usr/share/fonts/truetype/noto ] || missing="$$missing fonts-noto-core"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# axe-core checks every page of the browser journeys (WCAG 2.1 A/AA).
+	@[ -f tests/e2e/.node/node_modules/axe-core/axe.min.js ] || \
+	  npm install --prefix tests/e2e/.node --no-audit --no-fund --loglevel=error axe-core@4 >/dev/null
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
 	  echo "Starting PostgreSQL"; \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
@@ -73,3 +79,13 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# Benchmark of the key pages on the large demo province (not part of CI): builds its own
+# PostgreSQL databases once (thidua_bench, thidua_bench_small), serves them with gunicorn as in
+# production and prints a table and one JSON line per page. BENCH_ARGS="--duration 10" etc.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/thidua_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/7
+
+bench: $(STAMP) test-deps
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(PY) manage.py bench $(BENCH_ARGS)
