@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext curl \
+    libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 1000 thidua
 

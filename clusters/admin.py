@@ -9,7 +9,25 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clusters.forms import RestructureForm
-from clusters.models import Cluster, ClusterDecision, ClusterMembership, ClusterTerm, Unit, UnitSuccession
+from clusters.models import (
+    AwardProposal,
+    BallotCast,
+    Cluster,
+    ClusterDecision,
+    ClusterMembership,
+    ClusterTerm,
+    Criterion,
+    CriterionGroup,
+    Pledge,
+    PublishedResult,
+    ScoreChange,
+    ScoreEntry,
+    ScoreTable,
+    TermScoring,
+    Unit,
+    UnitFlag,
+    UnitSuccession,
+)
 from clusters.services import unit_merge, unit_split
 
 
@@ -122,3 +140,104 @@ class ClusterMembershipAdmin(admin.ModelAdmin):
     search_fields = ("unit__name", "term__cluster__name")
     list_select_related = ("unit", "term__cluster")
     autocomplete_fields = ("unit", "term")
+
+
+# --- Scoring year (chấm điểm, xếp hạng, bình xét) ----------------------------------------------
+# Scores and results are changed through the screens, which check the stages and keep the change
+# log; the admin shows them read-only. Ballot choices are not registered at all: they are secret.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(TermScoring)
+class TermScoringAdmin(admin.ModelAdmin):
+    list_display = ("term", "stage", "self_score_due", "flag_quota", "merit_quota", "vote_threshold")
+    list_filter = ("stage", "term__year")
+    search_fields = ("term__cluster__name", "term__cluster__code")
+    list_select_related = ("term__cluster",)
+    autocomplete_fields = ("term", "next_head", "next_deputy")
+    readonly_fields = ("stage", "published_at", "closed_at")
+
+
+class CriterionGroupInline(admin.TabularInline):
+    model = CriterionGroup
+    extra = 0
+
+
+@admin.register(ScoreTable)
+class ScoreTableAdmin(ReadOnlyAdmin):
+    list_display = ("title", "term", "version", "status", "declared_total", "signed_at")
+    list_filter = ("status", "term__year")
+    search_fields = ("title", "term__cluster__name")
+    list_select_related = ("term__cluster",)
+    inlines = [CriterionGroupInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "group", "max_points", "method", "scorer", "evidence_required")
+    list_filter = ("method", "scorer", "group__table__term__year")
+    search_fields = ("name", "code")
+    list_select_related = ("group__table",)
+
+
+@admin.register(Pledge)
+class PledgeAdmin(ReadOnlyAdmin):
+    list_display = ("term", "signed_on", "place", "table")
+    list_filter = ("term__year",)
+    list_select_related = ("term__cluster", "table")
+
+
+@admin.register(ScoreEntry)
+class ScoreEntryAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "criterion", "stage", "points", "updated_by", "updated_at")
+    list_filter = ("stage", "criterion__group__table__term__year")
+    search_fields = ("unit__name", "criterion__name")
+    list_select_related = ("unit", "criterion", "updated_by")
+
+
+@admin.register(ScoreChange)
+class ScoreChangeAdmin(ReadOnlyAdmin):
+    list_display = ("entry", "old_points", "new_points", "reason", "by", "at")
+    list_select_related = ("entry__unit", "entry__criterion", "by")
+    date_hierarchy = "at"
+
+
+@admin.register(UnitFlag)
+class UnitFlagAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "term", "kind", "source", "opened_on", "closed_on")
+    list_filter = ("kind", "term__year")
+    search_fields = ("unit__name", "source")
+    list_select_related = ("unit", "term__cluster")
+
+
+@admin.register(PublishedResult)
+class PublishedResultAdmin(ReadOnlyAdmin):
+    list_display = ("term", "rank", "unit", "final_points", "band", "eligible")
+    list_filter = ("term__year", "band", "eligible")
+    search_fields = ("unit__name", "term__cluster__name")
+    list_select_related = ("term__cluster", "unit")
+
+
+@admin.register(BallotCast)
+class BallotCastAdmin(ReadOnlyAdmin):
+    list_display = ("term", "unit", "cast_at")
+    list_filter = ("term__year",)
+    list_select_related = ("term__cluster", "unit")
+
+
+@admin.register(AwardProposal)
+class AwardProposalAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "term", "category", "votes", "voters", "rank", "status")
+    list_filter = ("ballot_category", "status", "term__year")
+    search_fields = ("unit__name", "term__cluster__name")
+    list_select_related = ("unit", "term__cluster", "category")

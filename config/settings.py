@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "clusters",
     "awards",
     "campaigns",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Plain Celery beat; exactly one beat process runs (docker-compose `beat`, or the demo run).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    # Reminders: every minute, hand the due reminder rows to the workers (reports.reminders).
+    "reports-send-due-reminders": {"task": "reports.tasks.sweep_reminders", "schedule": 60.0},
+    "reports-replan-reminders": {"task": "reports.tasks.replan_reminders", "schedule": 3600.0},
 }
 
 # --- Logging ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("clusters.urls")),
     path("", include("awards.urls")),
     path("", include("campaigns.urls")),
+    path("", include("reports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

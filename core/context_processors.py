@@ -22,6 +22,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if user.unit_id and user.unit_role:
         items.insert(2, (reverse("campaigns:my_campaigns"), _("My unit's campaigns")))
+    if user.unit_id and user.unit_role:
+        items.insert(3, (reverse("reports:my_deadlines"), _("My deadlines")))
+    elif user.is_tdkt_staff:
+        items.insert(2, (reverse("reports:deadline_list"), _("Deadline boards")))
+    if user.is_tdkt_staff or user.is_council_member:
+        items.append((reverse("clusters:score_overview"), _("Cluster scoring")))
     if user.is_staff or user.is_superuser:
         items.append((reverse("admin:index"), _("Administration")))
     path = request.path

@@ -9,6 +9,7 @@ from core.forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ceiling", views.bench_ceiling, name="bench_ceiling"),
     path("tai-khoan/", views.profile, name="profile"),
     path(
         "dang-nhap/",

@@ -79,3 +79,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "last_beat": last_beat,
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def bench_ceiling(request: HttpRequest) -> HttpResponse:
+    """The benchmark's ceiling: the whole middleware stack and nothing else (no database, no template).
+
+    Public and harmless: it answers the same two bytes to everyone. `make bench` compares each
+    key page's throughput with this view's on the same server.
+    """
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -316,3 +316,133 @@ class TargetFactory(factory.django.DjangoModelFactory):
     group = "economy"
     unit_of_measure = "%"
     target_value = 100
+
+
+# --- Cluster scoring (chấm điểm cụm, khối) ---------------------------------------------------
+
+
+def make_score_table(term, *, by=None, title: str = "Bảng tiêu chí chấm điểm thi đua"):
+    """A small draft table whose totals add up (declared 105 = content 100 + bonus 5):
+
+    I. Nhiệm vụ chính trị (60): 1 quantitative 30 (unit); 2 (30) = 2.1 qualitative 10 + 2.2 qualitative 20
+    II. Xây dựng Đảng, đoàn thể (40): 3 fixed 40 with evidence (unit)
+    IV. Điểm thưởng (cap 5): 4 bonus 5 (leaders)
+    V. Điểm trừ (cap 10): 5 penalty 8 (office); 6 penalty 10 (agency)
+    Returns (table, criteria by code).
+    """
+    from clusters.models import (
+        ClassificationBand,
+        Criterion,
+        CriterionGroup,
+        ScoreTable,
+        TermScoring,
+    )
+
+    by = by or make_staff()
+    TermScoring.objects.get_or_create(term=term)
+    table = ScoreTable.objects.create(term=term, title=title, declared_total=105, created_by=by)
+    g1 = CriterionGroup.objects.create(
+        table=table, order=0, code="I", name="Nhiệm vụ chính trị, chuyên môn", kind="content", max_points=60
+    )
+    g2 = CriterionGroup.objects.create(
+        table=table, order=1, code="II", name="Xây dựng Đảng, đoàn thể", kind="content", max_points=40
+    )
+    g4 = CriterionGroup.objects.create(
+        table=table, order=3, code="IV", name="Điểm thưởng", kind="bonus", max_points=5
+    )
+    g5 = CriterionGroup.objects.create(
+        table=table, order=4, code="V", name="Điểm trừ", kind="penalty", max_points=10
+    )
+    c = {}
+    c["1"] = Criterion.objects.create(
+        group=g1,
+        order=0,
+        code="1",
+        name="Thu ngân sách so với chỉ tiêu đăng ký",
+        max_points=30,
+        method="quantitative",
+    )
+    c["2"] = Criterion.objects.create(
+        group=g1, order=1, code="2", name="Cải cách hành chính", max_points=30, method="qualitative"
+    )
+    c["2.1"] = Criterion.objects.create(
+        group=g1,
+        parent=c["2"],
+        order=0,
+        code="2.1",
+        name="Chỉ số cải cách hành chính",
+        max_points=10,
+        method="qualitative",
+    )
+    c["2.2"] = Criterion.objects.create(
+        group=g1,
+        parent=c["2"],
+        order=1,
+        code="2.2",
+        name="Chuyển đổi số",
+        max_points=20,
+        method="qualitative",
+    )
+    c["3"] = Criterion.objects.create(
+        group=g2,
+        order=0,
+        code="3",
+        name="Tổ chức đảng trong sạch, vững mạnh",
+        max_points=40,
+        method="fixed",
+        evidence_required=True,
+    )
+    c["4"] = Criterion.objects.create(
+        group=g4,
+        order=0,
+        code="4",
+        name="Mô hình mới, cách làm hay",
+        max_points=5,
+        method="bonus",
+        scorer="leaders",
+    )
+    c["5"] = Criterion.objects.create(
+        group=g5,
+        order=0,
+        code="5",
+        name="Không ký giao ước, không đăng ký thi đua",
+        max_points=8,
+        method="penalty",
+        scorer="office",
+    )
+    c["6"] = Criterion.objects.create(
+        group=g5,
+        order=1,
+        code="6",
+        name="Vi phạm do cơ quan kiểm tra phát hiện",
+        max_points=10,
+        method="penalty",
+        scorer="agency",
+    )
+    ClassificationBand.objects.bulk_create(
+        [
+            ClassificationBand(
+                table=table, order=0, name="Xuất sắc", min_percent=90, min_criterion_percent=85
+            ),
+            ClassificationBand(table=table, order=1, name="Tốt", min_percent=80, min_criterion_percent=80),
+            ClassificationBand(
+                table=table, order=2, name="Hoàn thành", min_percent=70, min_criterion_percent=70
+            ),
+            ClassificationBand(table=table, order=3, name="Không hoàn thành", min_percent=0),
+        ]
+    )
+    return table, c
+
+
+def sign_pledge(term, table, *, by=None):
+    """Record the pledge signed by every member (locks the table)."""
+    from clusters.scoring.tables import Signatory, pledge_sign
+
+    units = [m.unit for m in term.memberships.select_related("unit")]
+    return pledge_sign(
+        term=term,
+        signed_on=dt.date(term.year, 3, 23),
+        place="Hội trường UBND xã Mễ Sở",
+        signatories=[Signatory(unit=u, signer_name=u.head_name, signer_title=u.head_title) for u in units],
+        by=by or make_staff(),
+    )

@@ -21,6 +21,7 @@ from clusters.selectors import current_year
 from core.demo.campaigns import campaigns_exist, create_campaigns
 from core.demo.organisation import build_organisation
 from core.demo.people import Scale, create_awards, create_people
+from core.demo.scoring import create_scoring, scoring_demo_exists
 from core.demo.users import DemoCredentials, ensure_demo_users, load_credentials
 
 __all__ = [
@@ -83,6 +84,17 @@ def seed_demo(scale: str = "small", stdout: Any = None) -> DemoCredentials:
         with transaction.atomic():
             _check_foreign_keys_per_statement()
             create_campaigns(random.Random(SEED + 1), current_year(), timezone.localdate(), say)  # noqa: S311
+    if not scoring_demo_exists():
+        # Scoring reads the campaigns' registrations (an eligibility gate), so it comes after them;
+        # each cluster year is its own short transaction.
+        create_scoring(random.Random(SEED + 2), current_year(), say)  # noqa: S311
+    from core.demo.reports import create_reports, reports_exist
+
+    if not reports_exist():
+        # Report deadlines of the year's campaign, relative to today, with reminders already sent.
+        with transaction.atomic():
+            _check_foreign_keys_per_statement()
+            create_reports(random.Random(SEED + 3), current_year(), timezone.now(), say)  # noqa: S311
     return credentials
 
 

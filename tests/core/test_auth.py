@@ -314,6 +314,10 @@ PUBLIC_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    # Calendar apps fetch the iCalendar feed without signing in; a secret token guards it.
+    "reports:calendar_feed",
+    # The benchmark's ceiling: a constant page with no data.
+    "bench_ceiling",
 }
 _SAMPLE_ARGS = {
     "int": "1",

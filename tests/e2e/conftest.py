@@ -120,13 +120,19 @@ def _journey(browser, live_server, request, **context_options) -> Iterator[Journ
     assert not [e for e in journey.errors if "403" not in e and "404" not in e], journey.errors
 
 
+# The live server needs committed rows, so journeys run in transactional tests; their flush would
+# wipe the award catalogue the migrations seed, so the database is restored after each.
 @pytest.fixture
-def journey(browser, live_server, request, transactional_db) -> Iterator[Journey]:
+def journey(
+    browser, live_server, request, django_db_serialized_rollback, transactional_db
+) -> Iterator[Journey]:
     yield from _journey(browser, live_server, request, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
-def phone(browser, live_server, request, transactional_db) -> Iterator[Journey]:
+def phone(
+    browser, live_server, request, django_db_serialized_rollback, transactional_db
+) -> Iterator[Journey]:
     """A phone-width screen (390 px, as an iPhone 12–15)."""
     yield from _journey(
         browser, live_server, request, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
@@ -134,14 +140,16 @@ def phone(browser, live_server, request, transactional_db) -> Iterator[Journey]:
 
 
 @pytest.fixture
-def no_js(browser, live_server, request, transactional_db) -> Iterator[Journey]:
+def no_js(
+    browser, live_server, request, django_db_serialized_rollback, transactional_db
+) -> Iterator[Journey]:
     yield from _journey(
         browser, live_server, request, viewport={"width": 1280, "height": 900}, java_script_enabled=False
     )
 
 
 @pytest.fixture
-def people(transactional_db, settings):
+def people(django_db_serialized_rollback, transactional_db, settings):
     """A small province: staff, two communes with officers, a cluster, a launched campaign."""
     from tests import factories
 
