@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,30 @@ def _isolated_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _award_catalogue(request) -> None:
+    """Put back the catalogue the data migrations seed when a transactional test flushed it.
+
+    Browser journeys and real-worker tests commit rows, so their teardown flushes every table;
+    Django restores serialized data only when the next transactional test starts, and a plain
+    test scheduled right after one would find no award catalogue.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        blocker = request.getfixturevalue("django_db_blocker")
+        with blocker.unblock():
+            from django.apps import apps
+
+            from awards.models import AwardCategory
+
+            if not AwardCategory.objects.exists():
+                seed = importlib.import_module("awards.migrations.0003_seed_catalogue").seed
+                seed(apps, None)
 
 
 @pytest.fixture(autouse=True)
