@@ -339,6 +339,8 @@ class AwardRecord(models.Model):
             models.Index(fields=["unit", "-year"]),
             models.Index(fields=["year", "category"]),
             models.Index(fields=["decision_number"]),
+            # The home page's "recently recorded" list; without it PostgreSQL sorts every record.
+            models.Index(fields=["-created_at", "-id"], name="award_record_recent_idx"),
         ]
         triggers = [
             pgtrigger.Protect(name="award_record_immutable", operation=pgtrigger.Update | pgtrigger.Delete),

@@ -24,9 +24,10 @@ def home_summary(user: Any) -> dict[str, Any]:
             "awards_last_year": AwardRecord.objects.filter(year=year - 1).count(),
         }
         summary["recent_awards"] = list(
-            AwardRecord.objects.select_related("category", "person", "unit", "household").order_by(
-                "-created_at", "-pk"
-            )[:8]
+            # The award table shows each record's revocation or correction: join them, not 2 × 8 queries.
+            AwardRecord.objects.select_related(
+                "category", "person", "unit", "household", "revocation", "replaces__record"
+            ).order_by("-created_at", "-pk")[:8]
         )
     if user.unit_id:
         summary["unit"] = user.unit

@@ -202,10 +202,9 @@ def _progress(p: Province) -> str:
 
 # Budgets, each with the queries it allows; every request first loads the signed-in user.
 PAGES = [
-    # counts of units, clusters, people and last year's awards; the 8 latest awards, then the
-    # revocation and the corrected record of each of them (16: bounded by the 8, but avoidable
-    # with select_related("revocation", "replaces__record") in core.selectors.home_summary)
-    KeyPage("home", "staff", lambda p: reverse("home"), 22),
+    # user, counts of units, clusters, people and last year's awards, and the 8 latest awards
+    # joined with their revocation and corrected record
+    KeyPage("home", "staff", lambda p: reverse("home"), 6),
     KeyPage(
         "home_officer", "officer", lambda p: reverse("home"), 3, lists_rows=False
     ),  # unit, this year's cluster
