@@ -24,21 +24,10 @@ from campaigns import targets as service
 from campaigns.models import Campaign, CampaignStatus, Target
 from core.exports import XLSX_CONTENT_TYPE
 from core.listing import render_page, wants_partial
+from core.numbers import NumberField
 
 # An import report lists at most this many wrong cells; the rest are counted.
 SHOWN_SHEET_ERRORS = 200
-
-
-class NumberField(forms.DecimalField):
-    """A number typed the Vietnamese way ("1.234,5") or the spreadsheet way ("1234.5")."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value: Any) -> Any:
-        return service.parse_number(value)
 
 
 class TargetForm(forms.ModelForm):

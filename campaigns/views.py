@@ -112,27 +112,36 @@ def my_campaigns(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/my_campaigns.html", {"rows": rows, "unit": request.user.unit})
 
 
+def _detail_context(
+    request: HttpRequest, campaign: Campaign, section: str, document_form: CampaignDocumentForm | None = None
+) -> dict[str, Any]:
+    """What the campaign page shows for one section, for the viewing user."""
+    can_manage = request.user.has_perm("campaigns.manage_campaigns")
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "section": section,
+        "sections": SECTIONS,
+        "can_manage": can_manage,
+        "can_edit": request.user.has_perm("campaigns.edit_campaign", campaign),
+        **selectors.campaign_section(campaign, section, user=request.user),
+    }
+    if can_manage:
+        context["actions"] = [
+            (action, ACTION_LABELS[action]) for action in selectors.available_actions(campaign)
+        ]
+        context["transition_form"] = TransitionForm()
+        if section == "documents":
+            context["document_form"] = document_form or CampaignDocumentForm()
+    return context
+
+
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for(request, pk)
     section = request.GET.get("section", "overview")
     if section not in dict(SECTIONS):
         section = "overview"
-    context: dict[str, Any] = {
-        "campaign": campaign,
-        "section": section,
-        "sections": SECTIONS,
-        "can_manage": request.user.has_perm("campaigns.manage_campaigns"),
-        "can_edit": request.user.has_perm("campaigns.edit_campaign", campaign),
-    }
-    context.update(selectors.campaign_section(campaign, section, user=request.user))
-    if section == "documents" and context["can_manage"]:
-        context["document_form"] = CampaignDocumentForm()
-    if context["can_manage"]:
-        context["actions"] = [
-            (action, ACTION_LABELS[action]) for action in selectors.available_actions(campaign)
-        ]
-        context["transition_form"] = TransitionForm()
+    context = _detail_context(request, campaign, section)
     return render_page(request, "campaigns/campaign_detail.html", "campaign-section", context)
 
 
@@ -343,16 +352,8 @@ def campaign_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The document was attached."))
         return redirect(f"{campaign.get_absolute_url()}?section=documents")
-    context = {
-        "campaign": campaign,
-        "section": "documents",
-        "sections": SECTIONS,
-        "can_manage": True,
-        "can_edit": request.user.has_perm("campaigns.edit_campaign", campaign),
-        "document_form": form,
-        **selectors.campaign_section(campaign, "documents", user=request.user),
-    }
     # Re-show the page with the error beside the field; the title typed stays.
+    context = _detail_context(request, campaign, "documents", document_form=form)
     return render(request, "campaigns/campaign_detail.html", context)
 
 

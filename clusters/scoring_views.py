@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.targets import SheetErrors, format_number, parse_number
+from campaigns.targets import SheetErrors
 from clusters.models import (
     AwardProposal,
     BallotCategory,
@@ -56,6 +56,7 @@ from clusters.selectors import current_year
 from core.db import Vietnamese
 from core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from core.listing import Column, render_list, render_page, search_folded, wants_partial
+from core.numbers import format_number, parse_number
 from core.views import parse_year
 
 HTMX = "HX-Request"

@@ -8,7 +8,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.targets import parse_number
 from clusters.models import (
     ClassificationBand,
     ClusterTerm,
@@ -20,16 +19,7 @@ from clusters.models import (
     TieBreak,
     Unit,
 )
-
-
-class NumberField(forms.DecimalField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value: Any) -> Any:
-        return parse_number(value)
+from core.numbers import NumberField
 
 
 class DateInput(forms.DateInput):

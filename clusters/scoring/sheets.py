@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.targets import SheetError, SheetErrors, parse_number
+from campaigns.targets import SheetError, SheetErrors
 from clusters.models import (
     Criterion,
     CriterionGroup,
@@ -32,6 +32,7 @@ from clusters.models import (
     ScoreTable,
 )
 from clusters.scoring.tables import audited, method_fits, require_draft, table_tree
+from core.numbers import parse_number
 from core.text import fold
 from core.uploads import validate_upload
 
