@@ -36,3 +36,8 @@ def acts_for_a_unit(user) -> bool:
 
 
 rules.add_perm("core.view_staff_dashboard", is_tdkt_staff)
+# Change history (who changed what, when and why) is for the provincial office only. Also a
+# plain rule: rules.test_rule asks no other backend, so pages that check it for an officer do
+# not load Django's model permissions from the database.
+rules.add_perm("core.see_history", is_tdkt_staff)
+rules.add_rule("core.see_history", is_tdkt_staff)
