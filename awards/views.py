@@ -13,14 +13,13 @@ from core.db import Vietnamese
 from core.listing import Column, render_list
 
 PERSON_COLUMNS = [
-    Column("full_name", _("Full name"), (Vietnamese("full_name"),), export=lambda p: p.full_name),
-    Column("gender", _("Gender"), ("gender",), export=lambda p: p.get_gender_display(), optional=True),
-    Column("birth_date", _("Date of birth"), ("birth_date",), export=lambda p: p.birth_date, optional=True),
-    Column("position", _("Position"), (Vietnamese("position"),), export=lambda p: p.position),
-    Column("unit", _("Unit"), (Vietnamese("unit__name"),), export=lambda p: p.unit.name),
-    Column(
-        "category", _("Category"), ("category",), export=lambda p: p.get_category_display(), optional=True
-    ),
+    # Field paths: the export reads them with values_list and shows the choice labels.
+    Column("full_name", _("Full name"), (Vietnamese("full_name"),), export="full_name"),
+    Column("gender", _("Gender"), ("gender",), export="gender", optional=True),
+    Column("birth_date", _("Date of birth"), ("birth_date",), export="birth_date", optional=True),
+    Column("position", _("Position"), (Vietnamese("position"),), export="position"),
+    Column("unit", _("Unit"), (Vietnamese("unit__name"),), export="unit__name"),
+    Column("category", _("Category"), ("category",), export="category", optional=True),
 ]
 
 

@@ -4,24 +4,31 @@ Every list is one view and one template. A plain request renders the page; an ht
 that is not boosted renders only the results partial; `?export=xlsx` writes the same filtered,
 sorted rows (all pages) to a spreadsheet. The page runs a fixed number of queries: one count
 and one page fetch, whatever the size of the table.
+
+An export of more than THIDUA_EXPORT_SYNC_MAX_ROWS rows is not written in the request: it
+becomes a background job (core.exports) and the user is sent to its progress page. A column's
+`export` is either a function of the row object or, faster, a field path ("unit__name"): when
+every exported column is a path the rows are read with `values_list`, and choice fields show
+their labels, looked up once per column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 
-from core.exports import xlsx_response
+from core import exports
 from core.text import fold
 
 
@@ -32,7 +39,8 @@ class Column:
     key: str
     label: str | Promise
     order_by: Sequence[str | Any] = ()
-    export: Callable[[Any], Any] | None = None
+    # A function of the row, or a field path read with values_list (choice labels shown).
+    export: Callable[[Any], Any] | str | None = None
     # Optional columns are hidden on phone-width screens (the export keeps them).
     optional: bool = False
 
@@ -167,13 +175,7 @@ def render_list(
     rows, sort = apply_sort(rows, columns, request.GET.get("sort", ""), default_sort)
 
     if request.GET.get("export") == "xlsx":
-        exported = [column for column in columns if column.export is not None]
-        return xlsx_response(
-            filename=export_name,
-            title=str(export_title),
-            headers=[str(column.label) for column in exported],
-            rows=([column.export(obj) for column in exported] for obj in rows.iterator(chunk_size=2000)),
-        )
+        return export_list(request, rows, columns, name=export_name, title=str(export_title))
 
     paginator = Paginator(rows, per_page or settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -186,6 +188,87 @@ def render_list(
     )
     full_context = {"list": result, "page_obj": page, "filter": filterset, **(context or {})}
     return render_page(request, template, partial, full_context)
+
+
+def export_list(
+    request: HttpRequest, rows: QuerySet, columns: Sequence[Column], *, name: str, title: str
+) -> HttpResponse:
+    """The rows as a spreadsheet: a download when small, else a background job's progress page.
+
+    Run by a worker for a job (core.exports), it writes the job's file and answers 204.
+    """
+    exported = [column for column in columns if column.export is not None]
+    headers = [str(column.label) for column in exported]
+    job = exports.export_job_for(request)
+    if job is not None:
+        exports.export_job_write(
+            job=job, title=title, headers=headers, rows=export_rows(rows, exported), total=rows.count()
+        )
+        return HttpResponse(status=204)
+    total = rows.count()
+    if total > settings.THIDUA_EXPORT_SYNC_MAX_ROWS:
+        job = exports.export_job_start(
+            user=request.user,
+            path=request.path,
+            query=request.GET.urlencode(),
+            title=title,
+            filename=name,
+            total=total,
+        )
+        if wants_partial(request):
+            response = render(request, "core/export_status.html#export-status", exports.status_context(job))
+            response["HX-Push-Url"] = job.get_absolute_url()
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        return redirect(job)
+    return exports.xlsx_response(
+        filename=name, title=title, headers=headers, rows=export_rows(rows, exported)
+    )
+
+
+def export_rows(rows: QuerySet, columns: Sequence[Column]) -> Iterator[list[Any]]:
+    """Each row's exported values, read 2,000 rows at a time from one server-side cursor."""
+    if all(isinstance(column.export, str) for column in columns):
+        paths = [str(column.export) for column in columns]
+        labels = [_choice_labels(rows.model, path) for path in paths]
+        for values in rows.values_list(*paths).iterator(chunk_size=2000):
+            yield [
+                value if names is None else names.get(value, value)
+                for value, names in zip(values, labels, strict=True)
+            ]
+        return
+    getters = [_getter(rows.model, column.export) for column in columns]
+    for obj in rows.iterator(chunk_size=2000):
+        yield [getter(obj) for getter in getters]
+
+
+def _choice_labels(model: type[Model], path: str) -> dict[Any, str] | None:
+    """The labels of a choice field at the end of `path`, in the active language; else None."""
+    try:
+        for part in path.split("__")[:-1]:
+            model = model._meta.get_field(part).related_model
+        model_field = model._meta.get_field(path.split("__")[-1])
+    except (FieldDoesNotExist, AttributeError):
+        return None  # an annotation, or a path through something that is not a relation
+    if not getattr(model_field, "choices", None):
+        return None
+    return {value: str(label) for value, label in model_field.flatchoices}
+
+
+def _getter(model: type[Model], export: Callable[[Any], Any] | str | None) -> Callable[[Any], Any]:
+    if callable(export):
+        return export
+    parts = str(export).split("__")
+    labels = _choice_labels(model, str(export))
+
+    def get(obj: Any) -> Any:
+        for part in parts:
+            if obj is None:
+                return None
+            obj = getattr(obj, part)
+        return obj if labels is None else labels.get(obj, obj)
+
+    return get
 
 
 def wants_partial(request: HttpRequest) -> bool:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pghistory
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -19,6 +20,8 @@ class UnitRole(models.TextChoices):
     HEAD = "head", _("Head of unit (thủ trưởng)")
 
 
+# Role and account changes are audited; the password hash and login time are not history.
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """Người dùng — a person who signs in, acting for at most one unit.
 
@@ -97,3 +100,51 @@ class User(AbstractUser):
         if self.unit_role:
             labels.append(str(UnitRole(self.unit_role).label))
         return labels
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Writing the spreadsheet")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """Xuất Excel chạy nền — a large list export written by a worker, then downloaded by its owner.
+
+    The job keeps the list's address and query string, not a query: the worker opens the same
+    list view as the same user, so filters and permissions are those of the list at that time.
+    """
+
+    user = models.ForeignKey(
+        "core.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    path = models.CharField(_("list address"), max_length=500)
+    query = models.TextField(_("query string"), blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    filename = models.CharField(_("file name"), max_length=150)
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows to write"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/", max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # Each run claims the job with a new token; a superseded run stops at its next write.
+    run_token = models.CharField(max_length=32, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    progress_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["created_at"], name="exportjob_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("export_status", args=[self.pk])

@@ -11,6 +11,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/ceiling", views.bench_ceiling, name="bench_ceiling"),
     path("tai-khoan/", views.profile, name="profile"),
+    path("lich-su/<slug:subject>/<int:pk>/", views.object_history, name="object_history"),
+    path("xuat-excel/<int:pk>/", views.export_status, name="export_status"),
+    path("xuat-excel/<int:pk>/tai-ve/", views.export_download, name="export_download"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
