@@ -29,7 +29,10 @@ class PersonFilter(django_filters.FilterSet):
         method="filter_award",
         empty_label=_("Any or none"),
     )
-    award_year = django_filters.NumberFilter(label=_("Award year"), method="filter_award_year")
+    # Bounded: a huge year overflows the integer column (a 500).
+    award_year = django_filters.NumberFilter(
+        label=_("Award year"), method="filter_award_year", min_value=1945, max_value=2100
+    )
 
     class Meta:
         model = Person

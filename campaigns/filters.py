@@ -15,7 +15,8 @@ class CampaignFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, theme or document number")}),
     )
-    year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
+    # Bounded: a year past 9999 or before 1 overflows the date bounds of the lookup (a 500).
+    year = django_filters.NumberFilter(label=_("Year"), method="filter_year", min_value=1945, max_value=2100)
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=CampaignKind.choices, empty_label=_("All kinds")
     )

@@ -46,7 +46,10 @@ class DeadlineFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=ReportKind.choices, empty_label=_("All kinds")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="due_at", lookup_expr="year")
+    # Bounded: a year past 9999 or before 1 overflows the date bounds of the lookup (a 500).
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="due_at", lookup_expr="year", min_value=1945, max_value=2100
+    )
     when = django_filters.ChoiceFilter(
         label=_("Due"),
         method="filter_when",
@@ -139,7 +142,10 @@ class MyDeadlineFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=ReportKind.choices, empty_label=_("All kinds")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="due_at", lookup_expr="year")
+    # Bounded: a year past 9999 or before 1 overflows the date bounds of the lookup (a 500).
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="due_at", lookup_expr="year", min_value=1945, max_value=2100
+    )
 
     class Meta:
         model = None

@@ -306,9 +306,15 @@ class ReportForm(forms.Form):
             rows.append((target, self[name], self[f"note_{target.pk}"]))
         return rows
 
+    def _typed_or_saved(self, name: str) -> Any:
+        """The typed value, or the saved one when what was typed is not valid (a NUL byte, too
+        long): an autosave must not wipe a section or a note because of one bad character."""
+        if name in self.errors:
+            return self.fields[name].initial or ""
+        return getattr(self, "cleaned_data", {}).get(name, "") or ""
+
     def narrative(self) -> dict[str, str]:
-        data = getattr(self, "cleaned_data", {})
-        return {str(i): data.get(f"section_{i}", "") or "" for i in range(len(self.deadline.sections))}
+        return {str(i): self._typed_or_saved(f"section_{i}") for i in range(len(self.deadline.sections))}
 
     def values(self) -> list[Any]:
         """Typed values; a field that did not parse keeps what is saved (it is left out)."""
@@ -317,14 +323,14 @@ class ReportForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         values = []
         for target in self.targets:
-            note = data.get(f"note_{target.pk}", "") or ""
+            note = self._typed_or_saved(f"note_{target.pk}")
             if target.is_measurable:
                 key = f"value_{target.pk}"
                 if key in self.errors:
                     continue
                 values.append(ValueData(target_id=target.pk, value=data.get(key), note=note))
             else:
-                done = data.get(f"done_{target.pk}", "")
+                done = self._typed_or_saved(f"done_{target.pk}")
                 values.append(
                     ValueData(target_id=target.pk, done=None if done == "" else done == "1", note=note)
                 )

@@ -74,6 +74,9 @@ class TableEditForm(forms.Form):
         help_text=_("Units with the same final score are ordered by the checked rules, top to bottom."),
     )
 
+    # As on creation: the table's check constraint refuses a total of zero or less (was a 500).
+    clean_declared_total = TableCreateForm.clean_declared_total
+
 
 class GroupForm(forms.ModelForm):
     class Meta:
