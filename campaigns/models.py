@@ -100,6 +100,9 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the launch e-mails went out; a launched campaign without it is picked up again by
+    # the beat sweep, so a broker outage at launch time delays the e-mails but never loses them.
+    launch_notice_sent_at = models.DateTimeField(_("launch e-mails sent at"), null=True, editable=False)
     search_text = models.TextField(editable=False, default="")
 
     class Meta:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +16,8 @@ from django_fsm import can_proceed
 from campaigns.models import Campaign, CampaignDocument, CampaignStatus, CampaignTransition, ContentItem
 from campaigns.selectors import participant_units
 from core.audit import audit_context
+
+logger = logging.getLogger(__name__)
 
 # Actions staff can take; each is a django-fsm transition method of Campaign.
 ACTIONS = ("launch", "start", "review_midterm", "resume", "review_final", "close")
@@ -56,7 +60,8 @@ def campaign_update(*, campaign: Campaign, by: Any, **fields: Any) -> Campaign:
     units = fields.pop("participant_units", None)
     for name, value in fields.items():
         setattr(campaign, name, value)
-    campaign.full_clean(exclude=["status"])
+    # created_by is empty on campaigns imported or made in the admin; the form cannot fill it.
+    campaign.full_clean(exclude=["status", "created_by"])
     with audit_context(user=getattr(by, "pk", None), reason="campaign edited"):
         campaign.save()
         if clusters is not None:
@@ -118,10 +123,19 @@ def campaign_transition(*, campaign: Campaign, action: str, by: Any, note: str =
             campaign=campaign, source=source, target=campaign.status, by=by, note=note
         )
     if action == "launch":
-        from campaigns.tasks import notify_launch
-
-        notify_launch.delay_on_commit(campaign.pk)
+        transaction.on_commit(partial(_hand_out_launch_notice, campaign.pk))
     return campaign
+
+
+def _hand_out_launch_notice(campaign_id: int) -> None:
+    """After the commit: the launch stands even when the broker is down; the beat sweep
+    (campaigns.tasks.sweep_launch_notices) hands the e-mails out once it is back."""
+    from campaigns.tasks import notify_launch
+
+    try:
+        notify_launch.delay(campaign_id)
+    except Exception:  # kombu's OperationalError and the socket errors under it
+        logger.warning("Launch e-mails of campaign %s left for the sweep", campaign_id, exc_info=True)
 
 
 @transaction.atomic

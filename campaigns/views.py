@@ -23,6 +23,7 @@ from campaigns.forms import (
     TransitionForm,
 )
 from campaigns.models import Campaign, CampaignDeadline, CampaignDocument, CampaignStatus
+from core import history
 from core.db import Vietnamese
 from core.listing import Column, render_list, render_page
 
@@ -112,6 +113,13 @@ def my_campaigns(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/my_campaigns.html", {"rows": rows, "unit": request.user.unit})
 
 
+def _sections_for(request: HttpRequest) -> list[tuple[str, Any]]:
+    """The change history tab is for staff only (core.see_history)."""
+    if history.can_see(request.user):
+        return [*SECTIONS, ("history", gettext_lazy("Change history"))]
+    return SECTIONS
+
+
 def _detail_context(
     request: HttpRequest, campaign: Campaign, section: str, document_form: CampaignDocumentForm | None = None
 ) -> dict[str, Any]:
@@ -120,11 +128,13 @@ def _detail_context(
     context: dict[str, Any] = {
         "campaign": campaign,
         "section": section,
-        "sections": SECTIONS,
+        "sections": _sections_for(request),
         "can_manage": can_manage,
         "can_edit": request.user.has_perm("campaigns.edit_campaign", campaign),
         **selectors.campaign_section(campaign, section, user=request.user),
     }
+    if section == "history":
+        context.update(history.panel_context("campaign", campaign))
     if can_manage:
         context["actions"] = [
             (action, ACTION_LABELS[action]) for action in selectors.available_actions(campaign)
@@ -139,7 +149,7 @@ def _detail_context(
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for(request, pk)
     section = request.GET.get("section", "overview")
-    if section not in dict(SECTIONS):
+    if section not in dict(_sections_for(request)):
         section = "overview"
     context = _detail_context(request, campaign, section)
     return render_page(request, "campaigns/campaign_detail.html", "campaign-section", context)
@@ -329,9 +339,12 @@ def _posted_deadlines(request: HttpRequest) -> list[dict[str, Any] | None]:
             continue
         chosen.append(
             {
-                "title": request.POST.get(f"deadline_{index}_title", "")[:255] or _("Deadline"),
+                # NUL never comes from the document (the reader refuses it) and PostgreSQL
+                # refuses it in text: drop it rather than fail.
+                "title": request.POST.get(f"deadline_{index}_title", "").replace("\x00", "")[:255]
+                or _("Deadline"),
                 "due_on": due_on,
-                "context": request.POST.get(f"deadline_{index}_context", ""),
+                "context": request.POST.get(f"deadline_{index}_context", "").replace("\x00", ""),
                 "is_report": request.POST.get(f"deadline_{index}_is_report") == "1",
             }
         )

@@ -17,6 +17,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -607,6 +608,7 @@ def score_self(request: HttpRequest, term_pk: int, unit_pk: int) -> HttpResponse
     table = selectors.signed_table(term)
     typed: dict[int, dict[str, str]] = {}
     errors: dict[int, str] = {}
+    stale = False
     if request.method == "POST":
         if not can_edit or table is None:
             raise PermissionDenied
@@ -623,6 +625,7 @@ def score_self(request: HttpRequest, term_pk: int, unit_pk: int) -> HttpResponse
                 )
             except scores.ScoreErrors as error:
                 errors = error.cells
+                stale = isinstance(error, scores.StaleScoreError)
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
@@ -646,6 +649,8 @@ def score_self(request: HttpRequest, term_pk: int, unit_pk: int) -> HttpResponse
                         "leaf": not criterion.kids,
                         "self_scored": not criterion.kids and criterion.scorer in selectors.SELF_SCORED,
                         "entry": own,
+                        # Always the stored entry's: after a refused save, saving again replaces it.
+                        "seen": scores.seen_token(own),
                         "points": entered.get("points", _number(own.points) if own else ""),
                         "actual": entered.get("actual", _number(own.actual) if own else ""),
                         "target": entered.get("target", _number(own.target) if own else ""),
@@ -670,6 +675,7 @@ def score_self(request: HttpRequest, term_pk: int, unit_pk: int) -> HttpResponse
         "rows": rows,
         "can_edit": can_edit,
         "errors": errors,
+        "stale": stale,
         "timeline": _timeline(term),
         "scoring": selectors.scoring_of(term),
         "published": published,
@@ -698,6 +704,9 @@ def _read_self_scores(
         ):
             continue
         try:
+            # Read from the POST directly, past any form: PostgreSQL refuses NUL in text (a 500).
+            for value in values.values():
+                ProhibitNullCharactersValidator()(value)
             numbers = {name: parse_number(values.get(name)) for name in ("points", "actual", "target")}
         except ValidationError as error:
             errors[pk] = error.messages[0]
@@ -707,7 +716,12 @@ def _read_self_scores(
         ):
             numbers["points"] = None
         inputs.append(
-            scores.ScoreInput(criterion=criterion, explanation=values.get("explanation", ""), **numbers)
+            scores.ScoreInput(
+                criterion=criterion,
+                explanation=values.get("explanation", ""),
+                seen=request.POST.get(f"seen-{pk}") or None,
+                **numbers,
+            )
         )
     return inputs, typed, errors
 
@@ -731,7 +745,8 @@ GRID_MODES = {
     "review": (ScoreStage.REVIEW, selectors.REVIEWED, ScoringStage.CROSS),
     "office": (ScoreStage.OFFICE, selectors.OFFICE_SCORED, ScoringStage.OFFICE),
 }
-CELL = re.compile(r"^(p|r)-(\d+)-(\d+)$")
+# p: points, r: reason, s: the entry as the grid showed it (scores.seen_token).
+CELL = re.compile(r"^(p|r|s)-(\d+)-(\d+)$")
 
 
 def _grid_term(request: HttpRequest, term_pk: int, mode: str) -> ClusterTerm:
@@ -771,6 +786,7 @@ def _cell(
         "value": _number(entry.points) if entry else "",
         "reason": entry.explanation if entry else "",
         "error": "",
+        "seen": scores.seen_token(entry),
         "differs": bool(entry and own and entry.points != own.points),
         "name": f"{membership.unit_id}-{criterion.pk}",
     }
@@ -822,8 +838,13 @@ def _save_cell(
     criterion: Criterion,
     points: str,
     reason: str,
+    seen: str = "",
 ) -> None:
-    typed = scores.ScoreInput(criterion=criterion, points=parse_number(points), reason=reason)
+    # Read from the POST directly, past any form: PostgreSQL refuses NUL in text (a 500).
+    ProhibitNullCharactersValidator()(reason)
+    typed = scores.ScoreInput(
+        criterion=criterion, points=parse_number(points), reason=reason, seen=seen or None
+    )
     if typed.points is None:
         raise ValidationError(_("Enter the points."))
     save = scores.review_score_save if mode == "review" else scores.office_score_save
@@ -859,6 +880,7 @@ def score_grid(request: HttpRequest, term_pk: int, mode: str = "review") -> Http
                     cell["criterion"],
                     values.get("p", ""),
                     values.get("r", ""),
+                    values.get("s", ""),
                 )
                 saved += 1
             except ValidationError as error:
@@ -891,7 +913,9 @@ def score_grid_cell(
     points, reason = request.POST.get(f"p-{name}", "").strip(), request.POST.get(f"r-{name}", "").strip()
     error = ""
     try:
-        _save_cell(request, term, mode, membership.unit, criterion, points, reason)
+        _save_cell(
+            request, term, mode, membership.unit, criterion, points, reason, request.POST.get(f"s-{name}", "")
+        )
     except ValidationError as problem:
         error = problem.messages[0]
     stage = GRID_MODES[mode][0]

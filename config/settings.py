@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import pghistory
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -105,13 +106,25 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Audit history (django-pghistory, PostgreSQL only): inserts, updates and deletes of every
+# tracked model; pghistory's default leaves deletes out, and a deleted target or attachment
+# is a change staff must be able to trace.
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage reads as cache misses (core/cache.py); short timeouts keep a hung
+            # Redis from holding requests.
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "thidua",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -271,7 +284,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    # A message a killed worker had taken goes back to the queue after the visibility timeout.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+        "socket_connect_timeout": 2,
+    }
+# A request that hands work to the broker gives up within about a second when the broker is
+# down; the work is a database row the beat sweep hands out again (reports.reminders).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.3,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -293,6 +318,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders: every minute, hand the due reminder rows to the workers (reports.reminders).
     "reports-send-due-reminders": {"task": "reports.tasks.sweep_reminders", "schedule": 60.0},
     "reports-replan-reminders": {"task": "reports.tasks.replan_reminders", "schedule": 3600.0},
+    # Launch e-mails that a broker outage kept back (campaigns.tasks.notify_launch sends once).
+    "campaigns-launch-notices": {"task": "campaigns.tasks.sweep_launch_notices", "schedule": 300.0},
+    "core-delete-old-exports": {"task": "core.tasks.delete_old_exports", "schedule": 6 * 3600.0},
 }
 
 # --- Logging ------------------------------------------------------------------------------
@@ -307,3 +335,8 @@ LOGGING = {
 
 # --- Project ------------------------------------------------------------------------------
 PAGE_SIZE = 25
+# List exports (core/exports.py): larger ones are written by a worker as an ExportJob; a job
+# with no progress for THIDUA_EXPORT_STALL_SECONDS shows as failed; jobs are kept for days.
+THIDUA_EXPORT_SYNC_MAX_ROWS = env.int("THIDUA_EXPORT_SYNC_MAX_ROWS", default=5000)
+THIDUA_EXPORT_STALL_SECONDS = env.int("THIDUA_EXPORT_STALL_SECONDS", default=5 * 60)
+THIDUA_EXPORT_KEEP_DAYS = env.int("THIDUA_EXPORT_KEEP_DAYS", default=7)

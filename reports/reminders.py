@@ -8,8 +8,9 @@ How a reminder goes out:
    No far-future Celery ETA is ever used.
 2. **Sweep.** Every minute beat runs `sweep_due_reminders`: in one transaction it locks the
    due, pending rows nobody handed out recently (`select_for_update(skip_locked=True)`, so two
-   sweeps never take the same rows), stamps `enqueued_at` and enqueues one `send_reminder`
-   per row with `delay_on_commit`.
+   sweeps never take the same rows) and stamps `enqueued_at`; after the commit it enqueues one
+   `send_reminder` per row. Rows the broker refused (Redis down) are un-stamped, so the next
+   sweep after Redis is back hands them out.
 3. **Send.** `reminder_send` first *claims* the row with a conditional UPDATE (pending, and no
    live claim): of two deliveries of the same message, a retry, or two sweeps' messages for the
    same row, only one claims it. The claim is a lease: a worker that dies mid-send leaves it to
@@ -266,9 +267,12 @@ def due_reminders(now: dt.datetime, lease_time: dt.timedelta) -> Any:
 def sweep_due_reminders(
     *, now: dt.datetime | None = None, lease_time: dt.timedelta | None = None, limit: int = SWEEP_BATCH
 ) -> list[int]:
-    """Hand every due reminder to a worker, once; returns the ids handed out."""
-    from reports.tasks import send_reminder
+    """Hand every due reminder to a worker, once; returns the ids stamped for sending.
 
+    Each row is published after the commit. When the broker refuses a message (Redis down)
+    the rest of the batch is not tried, and every row not handed out is un-stamped, so the
+    next sweep after Redis is back (a minute later) takes it instead of waiting out the lease.
+    """
     now = now or timezone.now()
     lease_time = lease() if lease_time is None else lease_time
     with transaction.atomic():
@@ -280,9 +284,33 @@ def sweep_due_reminders(
         )
         if ids:
             Reminder.objects.filter(pk__in=ids).update(enqueued_at=now)
+        publisher = _Publisher(stamped_at=now)
         for pk in ids:
-            send_reminder.delay_on_commit(pk)
+            transaction.on_commit(lambda pk=pk: publisher.publish(pk))
     return ids
+
+
+@dataclass
+class _Publisher:
+    """Publishes one sweep's sends; after the first refusal it only un-stamps the rest (each
+    refused publish waits out the broker retry policy, about a second)."""
+
+    stamped_at: dt.datetime
+    broker_down: bool = False
+
+    def publish(self, reminder_id: int) -> None:
+        from reports.tasks import send_reminder
+
+        if not self.broker_down:
+            try:
+                send_reminder.delay(reminder_id)
+                return
+            except Exception:
+                self.broker_down = True
+                logger.warning("Broker unavailable; due reminders wait for the next sweep", exc_info=True)
+        Reminder.objects.filter(
+            pk=reminder_id, enqueued_at=self.stamped_at, status=ReminderStatus.PENDING
+        ).update(enqueued_at=None)
 
 
 # --- Recipients -----------------------------------------------------------------------------------

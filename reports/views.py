@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -576,6 +577,8 @@ def report_detail(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                     narrative=form.narrative(),
                     values=form.values(),
                 )
+            except services.StaleReportError as error:
+                form = _stale_report_form(request, context, error.current_version)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -587,6 +590,32 @@ def report_detail(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                 return redirect("reports:report_detail", pk=deadline.pk, unit_pk=unit.pk)
         context["form"] = form
     return render(request, "reports/report_detail.html", context)
+
+
+def _stale_report_form(request: HttpRequest, context: dict[str, Any], current_version: int) -> ReportForm:
+    """Someone saved the report meanwhile: show what is saved now beside what was typed, kept,
+    with the current version, so saving again knowingly replaces it."""
+    deadline, unit = context["deadline"], context["unit"]
+    saved = selectors.report_with_content(deadline, unit.pk)
+    data = request.POST.copy()
+    data["version"] = str(current_version)
+    form = ReportForm(data, deadline=deadline, targets=context["targets"], report=saved)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Someone saved this report after you opened it, so your changes were not saved. What "
+            "you typed is kept below: compare it with what is saved now, then save again to replace it."
+        ),
+    )
+    if saved is not None:
+        values = {v.target_id: v for v in saved.values.all()}
+        context["saved_report"] = saved
+        context["saved_sections"] = [
+            (title, saved.narrative.get(str(i), "")) for i, title in enumerate(deadline.sections)
+        ]
+        context["saved_values"] = [(target, values.get(target.pk)) for target in context["targets"]]
+    return form
 
 
 @require_POST
@@ -912,7 +941,10 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response["HX-Trigger"] = "notifications-changed"
         return response
-    if request.POST.get("open") and notification.url.startswith("/"):
+    # Only a path on this site: "//host/…" also starts with a slash.
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts=None, require_https=False
+    ):
         return redirect(notification.url)
     return redirect("reports:notifications")
 

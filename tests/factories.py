@@ -305,6 +305,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: dt.date(this_year(), 1, 1))
     end_date = factory.LazyFunction(lambda: dt.date(this_year(), 12, 31))
     status = "launched"
+    # Launched without going through the service: its e-mails count as sent.
+    launch_notice_sent_at = factory.LazyAttribute(lambda o: None if o.status == "draft" else timezone.now())
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

@@ -62,6 +62,8 @@ class ScoreInput:
     target: Decimal | None = None
     explanation: str = ""
     reason: str = ""
+    # What the form showed of the entry (`seen_token`); None skips the check (imports, scripts).
+    seen: str | None = None
 
 
 class ScoreErrors(ValidationError):
@@ -70,6 +72,53 @@ class ScoreErrors(ValidationError):
     def __init__(self, cells: Mapping[Any, str]) -> None:
         self.cells = dict(cells)
         super().__init__(list(self.cells.values()))
+
+
+class StaleScoreError(ScoreErrors):
+    """Someone saved these criteria after the form was opened (optimistic locking); nothing was
+    saved, and each message says what is stored now, who saved it and when."""
+
+
+NO_ENTRY = "none"
+
+
+def seen_token(entry: ScoreEntry | None) -> str:
+    """What a form remembers of an entry as it showed it, to spot a save made meanwhile."""
+    return entry.updated_at.isoformat() if entry is not None else NO_ENTRY
+
+
+def _changes(entry: ScoreEntry | None, points: Decimal, typed: ScoreInput) -> bool:
+    return entry is None or not (
+        entry.points == points
+        and entry.explanation == typed.explanation
+        and entry.actual == typed.actual
+        and entry.target == typed.target
+    )
+
+
+def stale_message(entry: ScoreEntry | None, criterion: Criterion, points: Decimal, typed: ScoreInput) -> str:
+    """Why this save would overwrite a change the person has not seen ("" when it would not).
+
+    Saving what is stored now is no conflict, whoever stored it.
+    """
+    if typed.seen is None or seen_token(entry) == typed.seen or not _changes(entry, points, typed):
+        return ""
+    label = f"{criterion.code}. {criterion.name[:80]}"
+    if entry is None:
+        return _(
+            "“%(criterion)s”: the score you saw was removed while you were editing. Your value is "
+            "kept below; save again to store it."
+        ) % {"criterion": label}
+    by = entry.updated_by
+    return _(
+        "“%(criterion)s” was changed by %(user)s at %(time)s while you were editing: it is now "
+        "%(points)s points. Your value is kept below; save again to replace it."
+    ) % {
+        "criterion": label,
+        "user": (by.get_full_name() or by.get_username()) if by else "?",
+        "time": timezone.localtime(entry.updated_at).strftime("%H:%M %d/%m/%Y"),
+        "points": f"{entry.points.normalize():f}",
+    }
 
 
 def points_for(criterion: Criterion, typed: ScoreInput) -> Decimal:
@@ -106,21 +155,25 @@ def _write(
     reason: str,
     by: Any,
 ) -> ScoreEntry:
-    """Create or change one entry, recording the change when the points or the text moved."""
+    """Create or change one entry, recording the change when the points or the text moved.
+
+    Refuses (`StaleScoreError`) when the entry changed after the form showed it; the row lock
+    makes the check and the write one step, so of two saves from the same form state the
+    second is refused.
+    """
     entry = (
-        ScoreEntry.objects.select_for_update()
+        ScoreEntry.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
         .filter(criterion=criterion, unit_id=unit_id, stage=stage)
         .first()
     )
+    stale = stale_message(entry, criterion, points, typed)
+    if stale:
+        raise StaleScoreError({criterion.pk: stale})
     old = entry.points if entry else None
     if entry is None:
         entry = ScoreEntry(criterion=criterion, unit_id=unit_id, stage=stage)
-    elif (
-        entry.points == points
-        and entry.explanation == typed.explanation
-        and entry.actual == typed.actual
-        and entry.target == typed.target
-    ):
+    elif not _changes(entry, points, typed):
         return entry
     entry.points, entry.actual, entry.target = points, typed.actual, typed.target
     entry.explanation = typed.explanation
@@ -226,6 +279,24 @@ def self_scores_save(
         checked.append((typed, points))
     if errors:
         raise ScoreErrors(errors)
+    # Lock every entry the save touches and report each one changed since the form was opened.
+    current = {
+        entry.criterion_id: entry
+        for entry in ScoreEntry.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(unit=unit, stage=ScoreStage.SELF, criterion__in=[typed.criterion.pk for typed, _p in checked])
+    }
+    stale = {
+        typed.criterion.pk: message
+        for typed, points in checked
+        if (
+            message := stale_message(
+                current.get(typed.criterion.pk), leaves[typed.criterion.pk], points, typed
+            )
+        )
+    }
+    if stale:
+        raise StaleScoreError(stale)
     with audited(by, "self-scores saved"):
         for typed, points in checked:
             entry = _write(
@@ -292,7 +363,9 @@ def review_score_save(
             unit_id=unit.pk,
             stage=ScoreStage.REVIEW,
             points=points,
-            typed=ScoreInput(criterion=criterion, points=points, explanation=typed.reason.strip()),
+            typed=ScoreInput(
+                criterion=criterion, points=points, explanation=typed.reason.strip(), seen=typed.seen
+            ),
             reason=typed.reason.strip(),
             by=by,
         )
@@ -317,7 +390,9 @@ def office_score_save(
             unit_id=unit.pk,
             stage=ScoreStage.OFFICE,
             points=points,
-            typed=ScoreInput(criterion=criterion, points=points, explanation=typed.reason.strip()),
+            typed=ScoreInput(
+                criterion=criterion, points=points, explanation=typed.reason.strip(), seen=typed.seen
+            ),
             reason=typed.reason.strip(),
             by=by,
         )

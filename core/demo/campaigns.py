@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from awards.models import AwardCategory
 from campaigns.models import (
@@ -68,6 +69,8 @@ ANNUAL_TARGETS = [
 
 def _campaign(created_by: User, **fields) -> Campaign:
     campaign = Campaign(created_by=created_by, **fields)
+    if campaign.status != CampaignStatus.DRAFT:
+        campaign.launch_notice_sent_at = timezone.now()  # the demo sends no launch e-mails
     campaign.save()
     return campaign
 

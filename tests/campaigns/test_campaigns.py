@@ -310,3 +310,12 @@ def test_officers_cannot_attach_and_cannot_download_from_drafts(officer_a_client
         officer_a_client.get(reverse("campaigns:campaign_document", args=[draft.pk, document.pk])).status_code
         == 404
     )
+
+
+def test_a_draft_without_a_creator_can_still_be_edited(staff_client, staff_user):
+    """Drafts made outside the form (admin, import) have no creator; editing them works."""
+    campaign = _draft(staff_user)
+    Campaign.objects.filter(pk=campaign.pk).update(created_by=None)
+    campaign.refresh_from_db()
+    services.campaign_update(campaign=campaign, by=staff_user, title="Phong trào đã sửa")
+    assert Campaign.objects.get(pk=campaign.pk).title == "Phong trào đã sửa"

@@ -702,3 +702,10 @@ def test_reminder_preferences_are_saved(world, officer_a, officer_a_client):
         reverse("reports:notification_preferences"), {"channels": "x"}, follow=True
     )
     assert "Choose how to receive reminders." in response.content.decode()
+
+
+@pytest.mark.parametrize("link", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_opening_a_notification_never_leaves_the_site(world, officer_a, officer_a_client, link):
+    note = Notification.objects.create(user=officer_a, kind="reminder", title="Nhắc", url=link)
+    opened = officer_a_client.post(reverse("reports:notification_read", args=[note.pk]), {"open": "1"})
+    assert opened.url == reverse("reports:notifications")
