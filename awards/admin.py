@@ -39,7 +39,9 @@ class LegalBasisAdmin(admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ("full_name", "gender", "birth_date", "position", "unit", "category")
     list_filter = ("gender", "category", "unit__kind")
-    search_fields = ("full_name", "search_text", "ccvc_code", "=citizen_id")
+    # Not by citizen ID: the admin searches with GET, which would put the number in URLs and
+    # access logs; the people list has a POST look-up for it.
+    search_fields = ("full_name", "search_text", "ccvc_code")
     autocomplete_fields = ("unit",)
     list_select_related = ("unit",)
     list_per_page = 50
