@@ -12,6 +12,7 @@ that behind. Ratios are `Fraction`s so the boundaries are exact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ OPEN_STATUSES = frozenset(
 )
 # "At risk" is a shortfall of at most a fifth of what the elapsed time calls for.
 AT_RISK_SHARE = Fraction(4, 5)
+ZERO, ONE = Fraction(0), Fraction(1)
 NOT_REGISTERED = "none"
 
 
@@ -115,12 +117,18 @@ def achievement_ratio(
     return goal_f / actual if actual > 0 else Fraction(int(met))
 
 
+@functools.lru_cache(maxsize=64)
+def _at_risk_bound(elapsed: Fraction) -> Fraction:
+    # A campaign page compares thousands of ratios with the same elapsed share.
+    return AT_RISK_SHARE * elapsed
+
+
 def progress_status(ratio: Fraction | None, elapsed: Fraction) -> ProgressStatus:
     if ratio is None:
         return ProgressStatus.NOT_REPORTED
     if ratio >= elapsed:
         return ProgressStatus.ON_TRACK
-    if ratio >= AT_RISK_SHARE * elapsed:
+    if ratio >= _at_risk_bound(elapsed):
         return ProgressStatus.AT_RISK
     return ProgressStatus.BEHIND
 
@@ -128,13 +136,14 @@ def progress_status(ratio: Fraction | None, elapsed: Fraction) -> ProgressStatus
 def _clipped(ratio: Fraction | None) -> Fraction:
     """Averages count a target as met at most once: a surplus on one target does not hide a
     shortfall on another; within a unit, a target it has not reported counts as nothing achieved."""
-    if ratio is None:
-        return Fraction(0)
-    return min(max(ratio, Fraction(0)), Fraction(1))
+    # Compared with ints, which Fraction does without building a new Fraction.
+    if ratio is None or ratio <= 0:
+        return ZERO
+    return ONE if ratio >= 1 else ratio
 
 
 def _mean(values: Sequence[Fraction]) -> Fraction | None:
-    return sum(values, Fraction(0)) / len(values) if values else None
+    return sum(values, ZERO) / len(values) if values else None
 
 
 def percent(ratio: Fraction | None) -> float | None:
