@@ -1,8 +1,12 @@
-"""Point this test process's Celery app at another broker for a while."""
+"""Real Celery workers for integration tests, and this process's Celery app on another broker."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator
 
 from kombu import pools
@@ -34,3 +38,57 @@ def celery_broker(url: str, *, eager: bool | None = None) -> Iterator[None]:
         app.conf.broker_url = working
         app.conf.task_always_eager = was_eager
         _forget_connections()
+
+
+def worker_database_url() -> str:
+    """This test's database, as a URL for a worker process."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+
+
+class CeleryWorkers:
+    """Real Celery worker processes consuming a queue of this test only, on this test's database."""
+
+    def __init__(self, redis_url: str, *, name: str, **env: str) -> None:
+        from django.conf import settings
+
+        self.queue = f"test-{name}-{uuid.uuid4().hex[:8]}"
+        self.cwd = settings.BASE_DIR
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": worker_database_url(),
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": redis_url,
+            "DJANGO_LOG_LEVEL": "WARNING",
+            **env,
+        }
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, **env: str) -> subprocess.Popen:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv
+            [
+                sys.executable,
+                *("-m", "celery", "-A", "config", "worker", "-Q", self.queue),
+                *("-n", f"{self.queue}-{len(self.processes)}@%h", "--pool", "solo"),
+                *("--without-mingle", "--without-gossip", "-l", "WARNING"),
+            ],
+            cwd=self.cwd,
+            env={**self.env, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        # The tests wait until the work is done; a warm shutdown would only add seconds.
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+        for process in self.processes:
+            process.wait(timeout=10)

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
-import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,6 +26,7 @@ from core.models import ExportJob, ExportStatus
 from core.tasks import run_export
 from core.text import search_key
 from tests import factories
+from tests.brokers import CeleryWorkers, celery_broker
 
 pytestmark = [
     pytest.mark.integration,
@@ -40,62 +38,17 @@ ROWS = 10_000
 WAIT = 60  # seconds: a worker's start-up plus the whole export on a busy machine
 
 
-class ExportWorkers:
-    """Celery worker processes on a queue of this test only, on this test's database."""
-
-    def __init__(self, redis_url: str) -> None:
-        self.queue = f"test-exports-{uuid.uuid4().hex[:8]}"
-        database = settings.DATABASES["default"]
-        user = database.get("USER") or "postgres"
-        password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-        host = database.get("HOST") or "127.0.0.1"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{user}{password}@{host}:{database.get('PORT') or 5432}/{database['NAME']}",
-            "REDIS_URL": redis_url,
-            "CELERY_BROKER_URL": redis_url,
-            "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-        self.processes: list[subprocess.Popen] = []
-
-    def start(self, **env: str) -> subprocess.Popen:
-        process = subprocess.Popen(  # noqa: S603 - fixed argv
-            [
-                sys.executable,
-                *("-m", "celery", "-A", "config", "worker", "-Q", self.queue),
-                *("-n", f"{self.queue}-{len(self.processes)}@%h", "--pool", "solo"),
-                *("--without-mingle", "--without-gossip", "-l", "WARNING"),
-            ],
-            cwd=settings.BASE_DIR,
-            env={**self.env, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.processes.append(process)
-        return process
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-        for process in self.processes:
-            process.wait(timeout=10)
-
-
 @pytest.fixture
 def workers(transactional_db, monkeypatch):
-    from config.celery import app
-
     redis_url = os.environ.get("REDIS_URL") or settings.REDIS_URL
     if not redis_url:
         pytest.skip("REDIS_URL is not set: this test needs a real Redis")
-    pool = ExportWorkers(redis_url)
-    monkeypatch.setattr(app.conf, "broker_url", redis_url)
+    pool = CeleryWorkers(redis_url, name="exports", DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT))
     monkeypatch.setattr(run_export, "queue", pool.queue, raising=False)
     monkeypatch.setattr(run_export, "_exec_options", None, raising=False)
-    yield pool
-    pool.stop()
+    with celery_broker(redis_url):
+        yield pool
+        pool.stop()
 
 
 def wait_until(condition, what: str, timeout: float = WAIT) -> None:

@@ -13,11 +13,8 @@ import datetime as dt
 import email
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -39,6 +36,7 @@ from reports.models import (
 )
 from reports.tasks import send_reminder
 from tests import factories
+from tests.brokers import CeleryWorkers, celery_broker
 from tests.reports.factories import local
 
 # serialized_rollback: the flush after each test would otherwise also empty the catalogue that
@@ -140,74 +138,28 @@ def redis_url() -> str:
     return url
 
 
-class Workers:
-    """Celery worker processes consuming a queue of this test only, on this test's database."""
+class Workers(CeleryWorkers):
+    """Reminder workers: they send to this test's SMTP server."""
 
     def __init__(self, redis_url: str, smtp: SmtpRecorder) -> None:
-        self.queue = f"test-reports-{uuid.uuid4().hex[:8]}"
-        database = settings.DATABASES["default"]
-        user = database.get("USER") or "postgres"
-        password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{user}{password}@{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}/{database['NAME']}",
-            "REDIS_URL": redis_url,
-            "CELERY_BROKER_URL": redis_url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-            # A short lease, so a killed worker's claim expires within the test.
-            "THIDUA_REMINDER_LEASE_SECONDS": "2",
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-        self.processes: list[subprocess.Popen] = []
-
-    def start(self) -> subprocess.Popen:
-        process = subprocess.Popen(  # noqa: S603 - fixed argv
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{self.queue}-{len(self.processes)}@%h",
-                "--pool",
-                "solo",
-                "--without-mingle",
-                "--without-gossip",
-                "-l",
-                "WARNING",
-            ],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        # A short lease, so a killed worker's claim expires within the test.
+        super().__init__(
+            redis_url,
+            name="reports",
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+            THIDUA_REMINDER_LEASE_SECONDS="2",
         )
-        self.processes.append(process)
-        return process
-
-    def stop(self) -> None:
-        # The tests wait until the work is done; a warm shutdown would only add seconds.
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-        for process in self.processes:
-            process.wait(timeout=10)
 
 
 @pytest.fixture
 def workers(transactional_db, redis_url, smtp, monkeypatch):
     """Workers on a queue of their own; this process sends the reminder tasks there."""
-    from config.celery import app
-
     pool = Workers(redis_url, smtp)
-    monkeypatch.setattr(app.conf, "broker_url", redis_url)
     monkeypatch.setattr(send_reminder, "queue", pool.queue, raising=False)
     monkeypatch.setattr(send_reminder, "_exec_options", None, raising=False)
-    yield pool
-    pool.stop()
+    with celery_broker(redis_url):
+        yield pool
+        pool.stop()
 
 
 def wait_until(condition, what: str, timeout: float = WAIT) -> None:
