@@ -459,3 +459,22 @@ class ProgressEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} — {self.unit} ({self.as_of:%d/%m/%Y})"
+
+
+# Who takes part is part of what is launched: every addition and removal of a participant is
+# history too. pghistory tracks an automatic many-to-many table through a proxy model, which
+# carries the triggers into the migrations.
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class CampaignParticipantUnit(Campaign.participant_units.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("participating unit")
+        verbose_name_plural = _("participating units")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class CampaignParticipantCluster(Campaign.participant_clusters.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("participating cluster or bloc")
+        verbose_name_plural = _("participating clusters and blocs")

@@ -730,3 +730,21 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:calendar_feed", args=[self.token])
+
+
+# Which units owe a deadline and which targets they report on: additions and removals are
+# history (a proxy model carries pghistory's triggers on the automatic many-to-many table).
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ReportDeadlineUnit(ReportDeadline.units.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("unit owing the report")
+        verbose_name_plural = _("units owing the report")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ReportDeadlineTarget(ReportDeadline.targets.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("target to report")
+        verbose_name_plural = _("targets to report")
