@@ -484,10 +484,12 @@ def remind_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 
 def _report_context(request: HttpRequest, deadline: ReportDeadline, unit: Unit) -> dict[str, Any]:
     user = request.user
-    if not selectors.unit_owes(deadline, unit.pk):
-        raise Http404
+    # Permission first: someone who may not see the unit's reports must not learn from a 404
+    # which deadlines the unit owes.
     if not user.has_perm("reports.see_report", ReportRef(deadline, unit.pk)):
         raise PermissionDenied
+    if not selectors.unit_owes(deadline, unit.pk):
+        raise Http404
     report = selectors.report_with_content(deadline, unit.pk)
     targets = services.required_targets(deadline, unit.pk)
     can_write = user.has_perm("reports.write_report", unit)

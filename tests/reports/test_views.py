@@ -467,6 +467,15 @@ def test_a_unit_officer_cannot_open_or_submit_another_units_report(world, office
     assert not world.deadline.reports.exists()
 
 
+def test_another_units_officer_cannot_tell_which_deadlines_a_unit_owes(world, officer_b_client, staff_client):
+    """Refused the same way whether or not the unit owes the deadline (no 404 to probe with)."""
+    stranger = factories.UnitFactory(name="Xã Không Liên Quan")
+    owed = reverse("reports:report_detail", args=[world.deadline.pk, world.unit_a.pk])
+    not_owed = reverse("reports:report_detail", args=[world.deadline.pk, stranger.pk])
+    assert officer_b_client.get(owed).status_code == officer_b_client.get(not_owed).status_code == 403
+    assert staff_client.get(not_owed).status_code == 404
+
+
 def test_a_unit_officer_cannot_download_another_units_attachment(
     world, officer_a, officer_a_client, officer_b_client, staff_client
 ):
