@@ -62,6 +62,8 @@ class Campaign(models.Model):
     document_date = models.DateField(_("document date"), null=True, blank=True)
     document_signer = models.CharField(_("signed by"), max_length=150, blank=True)
     document_file = models.FileField(_("signed document"), upload_to=campaign_file_path, blank=True)
+    # The name staff uploaded it under ("Kế hoạch ….pdf"); the stored name is random and unaccented.
+    document_original_name = models.CharField(_("file name"), max_length=255, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent campaign"),
@@ -227,6 +229,7 @@ class CampaignDocument(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=255)
     file = models.FileField(_("file"), upload_to=campaign_file_path)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -9,13 +9,16 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from campaigns.models import Campaign, CampaignDocument, CampaignStatus, CampaignTransition, ContentItem
 from campaigns.selectors import participant_units
 from core.audit import audit_context
+from core.uploads import original_name
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,22 @@ class ContentItemData:
     text: str = ""
 
 
+def _with_document_name(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields plus the signed document's original name: a new upload's, or none when it is removed.
+
+    The form hands back the kept file (a FieldFile) when nothing new is uploaded: its name stays.
+    """
+    if "document_file" not in fields:
+        return fields
+    value = fields["document_file"]
+    if isinstance(value, File) and not isinstance(value, FieldFile):
+        return {**fields, "document_original_name": original_name(value)}
+    if not value:
+        # "Clear" gives False, which a FileField would store as the file name "False".
+        return {**fields, "document_file": "", "document_original_name": ""}
+    return fields
+
+
 def _check_period(campaign: Campaign) -> None:
     if campaign.end_date < campaign.start_date:
         raise ValidationError({"end_date": _("The end date must not be before the start date.")})
@@ -39,7 +58,7 @@ def campaign_create(*, by: Any, content: Sequence[ContentItemData] = (), **field
     """A new draft campaign with its ordered content items."""
     clusters = fields.pop("participant_clusters", None)
     units = fields.pop("participant_units", None)
-    campaign = Campaign(created_by=by, status=CampaignStatus.DRAFT, **fields)
+    campaign = Campaign(created_by=by, status=CampaignStatus.DRAFT, **_with_document_name(fields))
     campaign.full_clean(exclude=["status"])
     with audit_context(user=getattr(by, "pk", None), reason="campaign created"):
         campaign.save()
@@ -58,7 +77,7 @@ def campaign_update(*, campaign: Campaign, by: Any, **fields: Any) -> Campaign:
         raise ValidationError(_("Only a draft campaign can be edited."))
     clusters = fields.pop("participant_clusters", None)
     units = fields.pop("participant_units", None)
-    for name, value in fields.items():
+    for name, value in _with_document_name(fields).items():
         setattr(campaign, name, value)
     # created_by is empty on campaigns imported or made in the admin; the form cannot fill it.
     campaign.full_clean(exclude=["status", "created_by"])
@@ -142,4 +161,6 @@ def _hand_out_launch_notice(campaign_id: int) -> None:
 def campaign_document_add(*, campaign: Campaign, title: str, file: Any, by: Any) -> CampaignDocument:
     """Attach a document; the stored name is unguessable and it is served through permissions."""
     with audit_context(user=getattr(by, "pk", None), reason="document attached"):
-        return CampaignDocument.objects.create(campaign=campaign, title=title, file=file, uploaded_by=by)
+        return CampaignDocument.objects.create(
+            campaign=campaign, title=title, file=file, original_name=original_name(file), uploaded_by=by
+        )

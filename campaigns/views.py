@@ -26,6 +26,7 @@ from campaigns.models import Campaign, CampaignDeadline, CampaignDocument, Campa
 from core import history
 from core.db import Vietnamese
 from core.listing import Column, render_list, render_page
+from core.uploads import download_name
 
 CAMPAIGN_COLUMNS = [
     Column("title", gettext_lazy("Campaign"), (Vietnamese("title"),), export=lambda c: c.title),
@@ -375,11 +376,10 @@ def campaign_file(request: HttpRequest, pk: int, document_pk: int | None = None)
     """The signed document or an attachment, only to those who may see the campaign."""
     campaign = _campaign_for(request, pk)
     if document_pk is None:
-        file = campaign.document_file
+        file, name = campaign.document_file, campaign.document_original_name
     else:
-        file = get_object_or_404(CampaignDocument, pk=document_pk, campaign=campaign).file
+        document = get_object_or_404(CampaignDocument, pk=document_pk, campaign=campaign)
+        file, name = document.file, document.original_name
     if not file:
         raise Http404
-    return FileResponse(
-        file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
-    )
+    return FileResponse(file.open("rb"), as_attachment=True, filename=download_name(file, name))

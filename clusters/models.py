@@ -583,6 +583,8 @@ class Pledge(models.Model):
     signed_on = models.DateField(_("signing date"))
     place = models.CharField(_("place"), max_length=255)
     document = models.FileField(_("signed document"), upload_to=cluster_file_path, blank=True)
+    # The name it was uploaded under; the stored name is random and unaccented.
+    document_original_name = models.CharField(_("file name"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"

@@ -58,6 +58,7 @@ from core.db import Vietnamese
 from core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from core.listing import Column, render_list, render_page, search_folded, wants_partial
 from core.numbers import format_number, parse_number
+from core.uploads import download_name
 from core.views import parse_year
 
 HTMX = "HX-Request"
@@ -580,7 +581,7 @@ def pledge_document(request: HttpRequest, term_pk: int) -> FileResponse:
     pledge = get_object_or_404(Pledge, term=term)
     if not pledge.document:
         raise Http404
-    name = pledge.document.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+    name = download_name(pledge.document, pledge.document_original_name)
     return FileResponse(pledge.document.open("rb"), as_attachment=True, filename=name)
 
 

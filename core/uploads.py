@@ -180,3 +180,14 @@ def unguessable_name(original: str) -> str:
     stem, _dot, ext = os.path.basename(original).rpartition(".")
     readable = _SAFE_NAME.sub("-", fold(stem or ext))[:60].strip("-") or "tep"
     return f"{uuid.uuid4().hex}-{readable}.{_SAFE_NAME.sub('', ext.lower())[:10]}"
+
+
+def original_name(upload: Any) -> str:
+    """The name the file was uploaded under, composed (NFC) and cut to the column, to give it back."""
+    return unicodedata.normalize("NFC", os.path.basename(upload.name or ""))[:255]
+
+
+def download_name(file: Any, original: str) -> str:
+    """The name a download is saved under: the uploaded name, or for files kept before it was
+    recorded, the readable part of the stored name (after the random prefix)."""
+    return original or file.name.rsplit("/", 1)[-1].split("-", 1)[-1]

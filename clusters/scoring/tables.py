@@ -36,6 +36,7 @@ from clusters.models import (
     Unit,
 )
 from core.audit import audit_context
+from core.uploads import original_name
 
 ZERO = Decimal(0)
 
@@ -427,6 +428,7 @@ def pledge_sign(
             signed_on=signed_on,
             place=place,
             document=document or "",
+            document_original_name=original_name(document) if document else "",
             note=note,
             recorded_by=by,
         )

@@ -24,7 +24,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from clusters.models import ScoreEvidence, ScoringStage, TermScoring
+from campaigns.models import Campaign, CampaignDocument
+from clusters.models import Pledge, ScoreEvidence, ScoringStage, TermScoring
 from clusters.scoring.scores import EVIDENCE_TYPES
 from core.uploads import MAX_UPLOAD_BYTES, unguessable_name, validate_upload
 from reports.models import ReportAttachment
@@ -120,6 +121,10 @@ def _campaign_fields() -> dict[str, Any]:
     }
 
 
+def _signed_document_names() -> list[str]:
+    return list(Campaign.objects.exclude(document_file="").values_list("document_original_name", flat=True))
+
+
 def _campaign_create(request) -> Point:
     return Point(
         request.getfixturevalue("staff_client"),
@@ -127,6 +132,7 @@ def _campaign_create(request) -> Point:
         "document_file",
         {"pdf", "docx", "doc"},
         _campaign_fields(),
+        kept_names=_signed_document_names,
     )
 
 
@@ -138,6 +144,7 @@ def _campaign_edit(request) -> Point:
         "document_file",
         {"pdf", "docx", "doc"},
         _campaign_fields(),
+        kept_names=_signed_document_names,
     )
 
 
@@ -148,6 +155,7 @@ def _campaign_confirm_directive(request) -> Point:
         "document_file",
         {"pdf", "docx", "doc"},
         {**_campaign_fields(), "content": "Thi đua hoàn thành chỉ tiêu"},
+        kept_names=_signed_document_names,
     )
 
 
@@ -159,6 +167,7 @@ def _campaign_document(request) -> Point:
         "file",
         {"pdf", "docx", "doc", "xlsx", "xls", "png", "jpg", "jpeg"},
         {"title": "Hướng dẫn chấm điểm"},
+        kept_names=lambda: list(CampaignDocument.objects.values_list("original_name", flat=True)),
     )
 
 
@@ -248,6 +257,7 @@ def _pledge_sign(request) -> Point:
             "place": "Hội trường UBND xã Mễ Sở",
             "signatories": [m.unit_id for m in year.term.memberships.all()],
         },
+        kept_names=lambda: list(Pledge.objects.values_list("document_original_name", flat=True)),
     )
 
 
