@@ -8,11 +8,13 @@ zero-setup SQLite demo keeps working without history; on PostgreSQL every change
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pghistory
 from django.db import connection
+from pghistory import runtime
 
 
 def audit_enabled() -> bool:
@@ -21,9 +23,23 @@ def audit_enabled() -> bool:
 
 @contextlib.contextmanager
 def audit_context(**metadata: Any) -> Iterator[None]:
-    """Attach metadata (user id, reason, …) to every tracked change in the block."""
+    """Attach metadata (user id, reason, …) to every tracked change in the block.
+
+    pghistory groups nested contexts into one context row whose metadata is the last one set,
+    so a service calling another (a schedule creating its deadlines) or a request running two
+    services would show every change with the last reason. A nested block gets its own row
+    instead, with the outer metadata (user, URL) plus its own, and the outer one is restored.
+    """
     if not audit_enabled():
         yield
         return
-    with pghistory.context(**metadata):
+    outer = getattr(runtime._tracker, "value", None)
+    if outer is None:
+        with pghistory.context(**metadata):
+            yield
+        return
+    runtime._tracker.value = runtime.Context(id=uuid.uuid4(), metadata={**outer.metadata, **metadata})
+    try:
         yield
+    finally:
+        runtime._tracker.value = outer

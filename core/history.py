@@ -119,6 +119,33 @@ def subjects() -> dict[str, Subject]:
     def person_records(person: Any) -> Any:
         return _ids("awards.AwardRecord", person_id=person.pk)
 
+    def schedule_sources(
+        owner: Callable[[Any], dict[str, Any]], hidden: frozenset[str]
+    ) -> tuple[Source, ...]:
+        """A campaign's or a cluster year's report schedules with their units and targets."""
+
+        def schedules(obj: Any) -> Any:
+            return _ids("reports.ReportSchedule", **owner(obj))
+
+        return (
+            Source("reports.ReportSchedule", lambda o: Q(**owner(o)), ("title",), hidden),
+            Source(
+                "reports.ReportScheduleUnit",
+                lambda o: Q(reportschedule_id__in=schedules(o)),
+                ("reportschedule", "unit"),
+                frozenset({"reportschedule"}),
+            ),
+            Source(
+                "reports.ReportScheduleTarget",
+                lambda o: Q(reportschedule_id__in=schedules(o)),
+                ("reportschedule", "target"),
+                frozenset({"reportschedule"}),
+            ),
+        )
+
+    def term_tables(t: Any) -> Any:
+        return _ids("clusters.ScoreTable", term_id=t.pk)
+
     campaign_child = frozenset({"campaign"})
     listed = [
         Subject(
@@ -168,6 +195,7 @@ def subjects() -> dict[str, Subject]:
                     ("reportdeadline", "target"),
                 ),
                 Source("reports.ReminderPolicy", lambda c: Q(campaign_id=c.pk), (), campaign_child),
+                *schedule_sources(lambda c: {"campaign_id": c.pk}, campaign_child),
             ),
         ),
         Subject(
@@ -252,6 +280,55 @@ def subjects() -> dict[str, Subject]:
                 ),
             ),
             lambda t: reverse("clusters:vote_page", args=[t.pk]),
+        ),
+        # A cluster year's scoring set-up: who changed the table, its criteria and bands, the
+        # pledge, the stage, the members' roles and the year's report schedules, and why.
+        Subject(
+            "term",
+            "clusters.ClusterTerm",
+            (
+                Source("clusters.ClusterTerm", own),
+                Source(
+                    "clusters.ClusterMembership",
+                    lambda t: Q(term_id=t.pk),
+                    ("unit",),
+                    frozenset({"term", "unit", "year"}),
+                ),
+                Source("clusters.TermScoring", lambda t: Q(term_id=t.pk), (), frozenset({"term"})),
+                Source(
+                    "clusters.ScoreTable",
+                    lambda t: Q(term_id=t.pk),
+                    ("title", "version"),
+                    frozenset({"term"}),
+                ),
+                Source(
+                    "clusters.CriterionGroup",
+                    lambda t: Q(table_id__in=term_tables(t)),
+                    ("table", "code", "name"),
+                    frozenset({"table"}),
+                ),
+                Source(
+                    "clusters.Criterion",
+                    lambda t: Q(group_id__in=_ids("clusters.CriterionGroup", table_id__in=term_tables(t))),
+                    ("code", "name"),
+                    frozenset({"copied_from"}),
+                ),
+                Source(
+                    "clusters.ClassificationBand",
+                    lambda t: Q(table_id__in=term_tables(t)),
+                    ("table", "name"),
+                    frozenset({"table"}),
+                ),
+                Source("clusters.Pledge", lambda t: Q(term_id=t.pk), (), frozenset({"term"})),
+                Source(
+                    "clusters.PledgeSignature",
+                    lambda t: Q(pledge_id__in=_ids("clusters.Pledge", term_id=t.pk)),
+                    ("unit",),
+                    frozenset({"pledge", "unit"}),
+                ),
+                *schedule_sources(lambda t: {"cluster_term_id": t.pk}, frozenset({"cluster_term"})),
+            ),
+            lambda t: reverse("clusters:score_workspace", args=[t.pk]),
         ),
         Subject(
             "person",
@@ -530,21 +607,22 @@ def object_history(subject: Subject, obj: Any, *, page: int = 1) -> HistoryPage:
     for index, ids in by_source.items():
         source = subject.sources[index]
         model = source.events
+        # Named pgh_* so it cannot clash with a tracked field (ScoreTable.previous is previous_id).
         before = model.objects.filter(
             pgh_obj_id=OuterRef("pgh_obj_id"), pgh_id__lt=OuterRef("pgh_id")
         ).order_by("-pgh_id")
         rows = list(
             model.objects.filter(pgh_id__in=ids)
             .select_related("pgh_context")
-            .annotate(previous_id=Subquery(before.values("pgh_id")[:1]))
+            .annotate(pgh_prior_id=Subquery(before.values("pgh_id")[:1]))
         )
-        prior_ids = [row.previous_id for row in rows if row.pgh_label == "update" and row.previous_id]
+        prior_ids = [row.pgh_prior_id for row in rows if row.pgh_label == "update" and row.pgh_prior_id]
         prior = model.objects.in_bulk(prior_ids) if prior_ids else {}
         shown = _shown_fields(source)
         for row in rows:
             events[index, row.pgh_id] = row
-            if row.pgh_label == "update" and row.previous_id in prior:
-                previous[index, row.pgh_id] = prior[row.previous_id]
+            if row.pgh_label == "update" and row.pgh_prior_id in prior:
+                previous[index, row.pgh_id] = prior[row.pgh_prior_id]
             for event in (row, previous.get((index, row.pgh_id))):
                 if event is None:
                     continue

@@ -748,3 +748,20 @@ class ReportDeadlineTarget(ReportDeadline.targets.through):
         proxy = True
         verbose_name = _("target to report")
         verbose_name_plural = _("targets to report")
+
+
+# The same for a schedule: the units and targets its deadlines will be given.
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ReportScheduleUnit(ReportSchedule.units.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("unit on the report schedule")
+        verbose_name_plural = _("units on the report schedule")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ReportScheduleTarget(ReportSchedule.targets.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("target on the report schedule")
+        verbose_name_plural = _("targets on the report schedule")

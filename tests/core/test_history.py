@@ -445,3 +445,171 @@ def test_every_model_whose_changes_matter_is_tracked_with_deletes():
 def test_every_history_source_is_a_tracked_model():
     for label in history.iter_subject_models():
         assert apps.get_model(label).pgh_event_model is not None
+
+
+# --- The cluster year's scoring set-up ("term") and report schedules ---------------------------
+
+
+def _schedule(by, **owner):
+    return report_services.schedule_create(
+        by=by,
+        data=report_services.ScheduleData(
+            kind="quarterly",
+            recurrence="quarterly",
+            due_day=20,
+            title="Báo cáo quý của cụm",
+            unit_mode="chosen" if "cluster_term" in owner else "all",
+            units=owner.pop("units", ()),
+            targets=owner.pop("targets", ()),
+        ),
+        today=D(2026, 6, 1),
+        **owner,
+    ).schedule
+
+
+@pytest.fixture
+def scored_term(cluster_with_head, staff_user):
+    factories.make_score_table(cluster_with_head.term, by=staff_user)
+    return cluster_with_head
+
+
+def test_the_term_history_shows_a_criterion_edit_with_who_and_why(scored_term, staff_client, staff_user):
+    """Changing a criterion's maximum shows as old → new on that criterion, by the staff member,
+    with the service's reason in the reader's language."""
+    from clusters.models import Criterion
+    from clusters.scoring.tables import CRITERION_FIELDS, criterion_save
+
+    criterion = Criterion.objects.get(group__table__term=scored_term.term, code="2.1")
+    fields = {name: getattr(criterion, name) for name in CRITERION_FIELDS}
+    criterion_save(
+        table=criterion.group.table, by=staff_user, criterion=criterion, **{**fields, "max_points": 12}
+    )
+    html = staff_client.get(url("term", scored_term.term.pk)).content.decode()
+    edited = row_with(html, "Criterion saved")
+    assert "Changed" in edited
+    assert "2.1 — Chỉ số cải cách hành chính" in edited
+    assert "<del>10</del> → <ins>12</ins>" in edited
+    assert staff_user.full_name in edited
+    # The table, its groups and bands written outside any request are the system's.
+    assert any("Criterion group" in r and "System (scheduled task or command)" in r for r in rows(html))
+
+
+def test_the_term_history_shows_a_change_of_head(scored_term, staff_client, staff_user):
+    """Making another member the head demotes the old head: both memberships show the role
+    change, with the staff member and "Cluster year set up"."""
+    from clusters.services import cluster_term_set
+
+    year = scored_term
+    cluster_term_set(
+        cluster=year.cluster,
+        year=year.term.year,
+        members=[year.head_unit, year.deputy_unit, *year.members],
+        head=year.members[0],
+        deputy=year.deputy_unit,
+        by=staff_user,
+    )
+    html = staff_client.get(url("term", year.term.pk)).content.decode()
+    head, member = "Head (trưởng cụm, khối)", "Member"
+    demoted = row_with(html, f"<del>{head}</del> → <ins>{member}</ins>")
+    promoted = row_with(html, f"<del>{member}</del> → <ins>{head}</ins>")
+    assert year.head_unit.name in demoted
+    assert year.members[0].name in promoted
+    for row in (demoted, promoted):
+        assert "Cluster member" in row
+        assert staff_user.full_name in row
+        assert f"Cluster year set up: {year.term.year}" in row
+
+
+def test_a_schedules_units_added_and_removed_are_in_the_term_history(
+    cluster_with_head, staff_client, staff_user
+):
+    """A cluster year's schedule and the units it names are history of that year."""
+    year = cluster_with_head
+    schedule = _schedule(staff_user, cluster_term=year.term, units=[year.head_unit, year.deputy_unit])
+    with audit_context(user=staff_user.pk, reason="schedule units edited"):
+        schedule.units.add(year.members[0])
+        schedule.units.remove(year.deputy_unit)
+    html = staff_client.get(url("term", year.term.pk)).content.decode()
+    unit_rows = [r for r in rows(html) if "Unit on the report schedule" in r]
+    added = next(r for r in unit_rows if year.members[0].name in r)
+    removed = next(r for r in unit_rows if year.deputy_unit.name in r and "Deleted" in r)
+    assert "Created" in added
+    assert "Báo cáo quý của cụm" in added
+    assert staff_user.full_name in added
+    assert "schedule units edited" in added
+    assert staff_user.full_name in removed
+    created = row_with(html, "Report schedule created")
+    assert "Report schedule" in created
+
+
+def test_a_campaigns_schedule_and_its_targets_are_in_the_campaign_history(campaign, staff_client, staff_user):
+    target = factories.TargetFactory(campaign=campaign, name="Tỷ lệ hộ nghèo", target_value=3)
+    _schedule(staff_user, campaign=campaign, targets=[target])
+    html = staff_client.get(url("campaign", campaign.pk)).content.decode()
+    listed = row_with(html, "Target on the report schedule")
+    assert "Created" in listed
+    assert "Báo cáo quý của cụm — Tỷ lệ hộ nghèo" in listed
+    assert "Report schedule created" in listed
+    # The deadlines it made carry their own reason, not the schedule's.
+    assert "Report deadline created" in row_with(html, "Report deadline:")
+
+
+def test_a_nested_audit_context_has_its_own_reason_and_the_outer_one_resumes(
+    campaign, staff_client, staff_user
+):
+    """A service called inside another (or inside a request) records its own reason with the
+    outer user; the outer block's later changes keep the outer reason."""
+    with audit_context(user=staff_user.pk, reason="campaign edited"):
+        Target.objects.create(campaign=campaign, name="Chỉ tiêu trước", target_value=1)
+        with audit_context(reason="target created"):
+            Target.objects.create(campaign=campaign, name="Chỉ tiêu lồng", target_value=2)
+        Target.objects.create(campaign=campaign, name="Chỉ tiêu sau", target_value=3)
+    html = staff_client.get(url("campaign", campaign.pk)).content.decode()
+    before, nested, after = (
+        row_with(html, name) for name in ("Chỉ tiêu trước", "Chỉ tiêu lồng", "Chỉ tiêu sau")
+    )
+    assert "Campaign edited" in before
+    assert "Campaign edited" in after
+    assert "Target created" in nested
+    assert "Campaign edited" not in nested
+    assert all(staff_user.full_name in row for row in (before, nested, after))
+
+
+@pytest.mark.parametrize("who", ["officer_a", "head_officer"])
+def test_only_staff_see_the_term_history(request, cluster_with_head, login_as, staff_client, who):
+    """The scoring workspace offers the year's history to staff; the cluster head's officer sees
+    no link and gets 404 at its address."""
+    user = cluster_with_head.head_officer if who == "head_officer" else request.getfixturevalue("officer_a")
+    term = cluster_with_head.term
+    workspace = reverse("clusters:score_workspace", args=[term.pk])
+    assert f'hx-get="{url("term", term.pk)}"' in staff_client.get(workspace).content.decode()
+    client = login_as(user)
+    assert client.get(url("term", term.pk)).status_code == 404
+    if who == "head_officer":
+        page = client.get(workspace)
+        assert page.status_code == 200
+        assert url("term", term.pk) not in page.content.decode()
+
+
+def test_the_term_panel_query_count_is_pinned(
+    scored_term, staff_client, staff_user, django_assert_num_queries
+):
+    """The signed-in user and the term (2), the page's keys over the 12 event tables (1), per
+    table on the page its rows (11: every table but the schedule targets) and the rows they
+    changed from (memberships and the signed table: 2), then one query per model named:
+    units, schedules, users, tables, groups, criteria (parents) and the cluster (7)."""
+    from clusters.services import cluster_term_set
+
+    year = scored_term
+    factories.sign_pledge(year.term, year.term.score_tables.get(), by=staff_user)
+    cluster_term_set(
+        cluster=year.cluster,
+        year=year.term.year,
+        members=[year.head_unit, year.deputy_unit, *year.members],
+        head=year.members[0],
+        deputy=year.deputy_unit,
+        by=staff_user,
+    )
+    _schedule(staff_user, cluster_term=year.term, units=[year.head_unit])
+    with django_assert_num_queries(23):
+        staff_client.get(url("term", year.term.pk), headers={"HX-Request": "true"})
