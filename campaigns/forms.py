@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from clusters.models import Cluster, Unit
-from core.uploads import validate_upload
+from core.forms import KeptFileInput
+from core.uploads import download_name, validate_upload
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -50,6 +52,11 @@ class CampaignGeneralForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        if self.instance.pk and self.instance.document_file:
+            self.fields["document_file"].widget = KeptFileInput(
+                url=reverse("campaigns:campaign_file", args=[self.instance.pk]),
+                name=download_name(self.instance.document_file, self.instance.document_original_name),
+            )
 
     def clean_document_file(self) -> Any:
         upload = self.cleaned_data.get("document_file")

@@ -80,6 +80,12 @@ def test_editing_keeps_replaces_or_clears_the_signed_document_name(staff_client,
     assert campaign.document_original_name == NAME
     assert download(staff_client, signed_document_url(campaign))[0] == attachment_header(NAME)
 
+    # The edit form names the kept file as uploaded and links to its checked download, not to
+    # the stored name under /media/ (which is never served).
+    form = staff_client.get(url).content.decode()
+    assert f'href="{signed_document_url(campaign)}">{NAME}</a>' in form
+    assert "/media/" not in form
+
     replacement = "Quyết định số 15-QĐ-UBND.pdf"
     assert staff_client.post(url, {**GENERAL, "document_file": nfd_upload(replacement)}).status_code == 302
     campaign.refresh_from_db()
