@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardCategory, AwardRecord, Gender, Person, PersonCategory, RecipientKind
 from clusters.models import Unit
-from core.listing import search_folded
+from core.listing import YearFilter, search_folded
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -29,10 +29,7 @@ class PersonFilter(django_filters.FilterSet):
         method="filter_award",
         empty_label=_("Any or none"),
     )
-    # Bounded: a huge year overflows the integer column (a 500).
-    award_year = django_filters.NumberFilter(
-        label=_("Award year"), method="filter_award_year", min_value=1945, max_value=2100
-    )
+    award_year = YearFilter(label=_("Award year"), method="filter_award_year")
 
     class Meta:
         model = Person

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignKind, CampaignScope, CampaignStatus
-from core.listing import search_folded
+from core.listing import YearFilter, search_folded
 
 
 class CampaignFilter(django_filters.FilterSet):
@@ -15,8 +15,7 @@ class CampaignFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, theme or document number")}),
     )
-    # Bounded: a year past 9999 or before 1 overflows the date bounds of the lookup (a 500).
-    year = django_filters.NumberFilter(label=_("Year"), method="filter_year", min_value=1945, max_value=2100)
+    year = YearFilter(method="filter_year")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=CampaignKind.choices, empty_label=_("All kinds")
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from core.audit import track_many_to_many
 from core.db import Vietnamese
 from core.text import search_key
 from core.uploads import unguessable_name
@@ -465,19 +466,13 @@ class ProgressEntry(models.Model):
 
 
 # Who takes part is part of what is launched: every addition and removal of a participant is
-# history too. pghistory tracks an automatic many-to-many table through a proxy model, which
-# carries the triggers into the migrations.
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
-class CampaignParticipantUnit(Campaign.participant_units.through):
-    class Meta:
-        proxy = True
-        verbose_name = _("participating unit")
-        verbose_name_plural = _("participating units")
-
-
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
-class CampaignParticipantCluster(Campaign.participant_clusters.through):
-    class Meta:
-        proxy = True
-        verbose_name = _("participating cluster or bloc")
-        verbose_name_plural = _("participating clusters and blocs")
+# history too.
+CampaignParticipantUnit = track_many_to_many(
+    Campaign.participant_units, "CampaignParticipantUnit", _("participating unit"), _("participating units")
+)
+CampaignParticipantCluster = track_many_to_many(
+    Campaign.participant_clusters,
+    "CampaignParticipantCluster",
+    _("participating cluster or bloc"),
+    _("participating clusters and blocs"),
+)

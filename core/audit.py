@@ -43,3 +43,18 @@ def audit_context(**metadata: Any) -> Iterator[None]:
         yield
     finally:
         runtime._tracker.value = outer
+
+
+def track_many_to_many(descriptor: Any, name: str, verbose_name: Any, verbose_name_plural: Any) -> Any:
+    """Record every addition and removal on an automatic many-to-many table.
+
+    pghistory tracks models; the automatic table gets one as a proxy model named `name`, which
+    also carries the triggers into its app's migrations.
+    """
+    meta = type(
+        "Meta",
+        (),
+        {"proxy": True, "verbose_name": verbose_name, "verbose_name_plural": verbose_name_plural},
+    )
+    proxy = type(name, (descriptor.through,), {"Meta": meta, "__module__": descriptor.field.model.__module__})
+    return pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())(proxy)

@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from core import exports
 from core.text import fold
@@ -125,6 +126,19 @@ def _with_params(query_string: str, **changes: Any) -> str:
         if value not in (None, ""):
             params[key] = str(value)
     return params.urlencode()
+
+
+# The years a record of the province can carry; a year filter outside them would overflow the
+# database's date lookups (a 500) and means nothing to staff.
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year filter bounded to FIRST_YEAR..LAST_YEAR; a year outside is a form error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Year"))
+        super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
 
 
 def search_folded(queryset: QuerySet, text: str, field: str = "search_text") -> QuerySet:

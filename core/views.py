@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import exports, history, selectors
-from core.listing import render_page, wants_partial
+from core.listing import FIRST_YEAR, LAST_YEAR, render_page, wants_partial
 from core.models import ExportJob, ExportStatus
 from core.tasks import HEARTBEAT_CACHE_KEY
 
@@ -26,7 +26,7 @@ def parse_year(value: str | None) -> int | None:
         year = int(value or "")
     except ValueError:
         return None
-    return year if 1945 <= year <= 2100 else None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 @require_GET

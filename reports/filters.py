@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from clusters.models import Cluster
-from core.listing import search_folded
+from core.listing import YearFilter, search_folded
 from reports.models import NotificationKind, ReportKind
 from reports.selectors import BoardStatus
 
@@ -46,10 +46,7 @@ class DeadlineFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=ReportKind.choices, empty_label=_("All kinds")
     )
-    # Bounded: a year past 9999 or before 1 overflows the date bounds of the lookup (a 500).
-    year = django_filters.NumberFilter(
-        label=_("Year"), field_name="due_at", lookup_expr="year", min_value=1945, max_value=2100
-    )
+    year = YearFilter(field_name="due_at", lookup_expr="year")
     when = django_filters.ChoiceFilter(
         label=_("Due"),
         method="filter_when",
@@ -142,10 +139,7 @@ class MyDeadlineFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=ReportKind.choices, empty_label=_("All kinds")
     )
-    # Bounded: a year past 9999 or before 1 overflows the date bounds of the lookup (a 500).
-    year = django_filters.NumberFilter(
-        label=_("Year"), field_name="due_at", lookup_expr="year", min_value=1945, max_value=2100
-    )
+    year = YearFilter(field_name="due_at", lookup_expr="year")
 
     class Meta:
         model = None

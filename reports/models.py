@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from core.audit import track_many_to_many
 from core.text import search_key
 from core.uploads import unguessable_name
 
@@ -732,36 +733,23 @@ class CalendarFeed(models.Model):
         return reverse("reports:calendar_feed", args=[self.token])
 
 
-# Which units owe a deadline and which targets they report on: additions and removals are
-# history (a proxy model carries pghistory's triggers on the automatic many-to-many table).
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
-class ReportDeadlineUnit(ReportDeadline.units.through):
-    class Meta:
-        proxy = True
-        verbose_name = _("unit owing the report")
-        verbose_name_plural = _("units owing the report")
-
-
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
-class ReportDeadlineTarget(ReportDeadline.targets.through):
-    class Meta:
-        proxy = True
-        verbose_name = _("target to report")
-        verbose_name_plural = _("targets to report")
-
-
-# The same for a schedule: the units and targets its deadlines will be given.
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
-class ReportScheduleUnit(ReportSchedule.units.through):
-    class Meta:
-        proxy = True
-        verbose_name = _("unit on the report schedule")
-        verbose_name_plural = _("units on the report schedule")
-
-
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
-class ReportScheduleTarget(ReportSchedule.targets.through):
-    class Meta:
-        proxy = True
-        verbose_name = _("target on the report schedule")
-        verbose_name_plural = _("targets on the report schedule")
+# Which units owe a deadline or a schedule and which targets they report on: additions and
+# removals are history too.
+ReportDeadlineUnit = track_many_to_many(
+    ReportDeadline.units, "ReportDeadlineUnit", _("unit owing the report"), _("units owing the report")
+)
+ReportDeadlineTarget = track_many_to_many(
+    ReportDeadline.targets, "ReportDeadlineTarget", _("target to report"), _("targets to report")
+)
+ReportScheduleUnit = track_many_to_many(
+    ReportSchedule.units,
+    "ReportScheduleUnit",
+    _("unit on the report schedule"),
+    _("units on the report schedule"),
+)
+ReportScheduleTarget = track_many_to_many(
+    ReportSchedule.targets,
+    "ReportScheduleTarget",
+    _("target on the report schedule"),
+    _("targets on the report schedule"),
+)

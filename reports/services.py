@@ -10,7 +10,7 @@ a report reopened and accepted again adds newer entries, so the latest checked f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -587,6 +587,16 @@ def _notify_unit(report: Report, *, kind: str, title: str, body: str = "") -> No
     )
 
 
+def _record_review(
+    report: Report, transition: Callable[[], None], action: str, *, by: Any, reason: str
+) -> None:
+    """Apply a staff review transition, stamp the reviewer and keep it in the report's log."""
+    transition()
+    report.reviewed_at, report.reviewed_by = timezone.now(), by
+    report.save()
+    ReportTransition.objects.create(report=report, action=action, by=by, reason=reason)
+
+
 @transaction.atomic
 def report_return(*, report: Report, by: Any, reason: str) -> Report:
     """Return a submitted report to the unit with the reason; the unit is told by e-mail and in
@@ -597,12 +607,7 @@ def report_return(*, report: Report, by: Any, reason: str) -> Report:
     if not can_proceed(report.return_to_unit):
         raise ValidationError(_("Only a submitted report can be returned."))
     with audit_context(user=_user_id(by), reason=f"report returned: {reason}"):
-        report.return_to_unit()
-        report.reviewed_at, report.reviewed_by = timezone.now(), by
-        report.save()
-        ReportTransition.objects.create(
-            report=report, action=ReportAction.RETURNED, by=by, reason=reason.strip()
-        )
+        _record_review(report, report.return_to_unit, ReportAction.RETURNED, by=by, reason=reason.strip())
         _message_unit(report, reason.strip(), by)
     return report
 
@@ -626,12 +631,7 @@ def report_accept(*, report: Report, by: Any, note: str = "") -> Report:
         raise ValidationError(_("Only a submitted report can be accepted."))
     deadline = report.deadline
     with audit_context(user=_user_id(by), reason="report accepted"):
-        report.accept()
-        report.reviewed_at, report.reviewed_by = timezone.now(), by
-        report.save()
-        ReportTransition.objects.create(
-            report=report, action=ReportAction.ACCEPTED, by=by, reason=note.strip()
-        )
+        _record_review(report, report.accept, ReportAction.ACCEPTED, by=by, reason=note.strip())
         campaign = deadline.campaign
         if campaign is not None and campaign.status != CampaignStatus.DRAFT:
             as_of = min(deadline.period_end or deadline.due_on, timezone.localdate(), campaign.end_date)
@@ -665,12 +665,7 @@ def report_reopen(*, report: Report, by: Any, reason: str) -> Report:
     if not can_proceed(report.reopen):
         raise ValidationError(_("Only an accepted report can be reopened."))
     with audit_context(user=_user_id(by), reason=f"report reopened: {reason}"):
-        report.reopen()
-        report.reviewed_at, report.reviewed_by = timezone.now(), by
-        report.save()
-        ReportTransition.objects.create(
-            report=report, action=ReportAction.REOPENED, by=by, reason=reason.strip()
-        )
+        _record_review(report, report.reopen, ReportAction.REOPENED, by=by, reason=reason.strip())
         _message_unit(report, reason.strip(), by)
     return report
 

@@ -6,8 +6,10 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from kombu import pools
 
@@ -85,6 +87,11 @@ class CeleryWorkers:
         self.processes.append(process)
         return process
 
+    def serve(self, task: Any, monkeypatch: Any) -> None:
+        """Send `task` to these workers' queue (this test's only) instead of the default one."""
+        monkeypatch.setattr(task, "queue", self.queue, raising=False)
+        monkeypatch.setattr(task, "_exec_options", None, raising=False)
+
     def stop(self) -> None:
         # The tests wait until the work is done; a warm shutdown would only add seconds.
         for process in self.processes:
@@ -92,3 +99,13 @@ class CeleryWorkers:
                 process.kill()
         for process in self.processes:
             process.wait(timeout=10)
+
+
+def wait_until(condition: Callable[[], Any], what: str, timeout: float = 20) -> None:
+    """Poll a real external process's effect (the only place these tests sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

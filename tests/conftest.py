@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -60,6 +61,17 @@ def _eager_celery(request):
     yield
     app.conf.task_always_eager = False
     app.conf.task_eager_propagates = False
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis the integration tests use (make test sets REDIS_URL)."""
+    from django.conf import settings
+
+    url = os.environ.get("REDIS_URL") or settings.REDIS_URL
+    if not url:
+        pytest.skip("REDIS_URL is not set: the integration tests need a real Redis")
+    return url
 
 
 @pytest.fixture

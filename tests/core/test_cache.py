@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import socket
-
-import pytest
-from django.conf import settings
 
 from core.cache import ResilientRedisCache
 
@@ -34,11 +30,8 @@ def test_an_unreachable_redis_is_a_miss_and_writes_are_skipped(caplog):
     assert "Redis cache unavailable (get)" in caplog.text
 
 
-def test_a_reachable_redis_caches():
-    url = os.environ.get("REDIS_URL") or settings.REDIS_URL
-    if not url:
-        pytest.skip("REDIS_URL is not set")
-    cache = ResilientRedisCache(url, {**OPTIONS, "KEY_PREFIX": "test-resilient"})
+def test_a_reachable_redis_caches(redis_url):
+    cache = ResilientRedisCache(redis_url, {**OPTIONS, "KEY_PREFIX": "test-resilient"})
     cache.set("k", "v", 30)
     assert cache.get("k") == "v"
     assert cache.add("k", "other") is False

@@ -10,8 +10,6 @@ production one is an hour), takes the message back at start-up and writes the fi
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,7 +24,7 @@ from core.models import ExportJob, ExportStatus
 from core.tasks import run_export
 from core.text import search_key
 from tests import factories
-from tests.brokers import CeleryWorkers, celery_broker
+from tests.brokers import CeleryWorkers, celery_broker, wait_until
 
 pytestmark = [
     pytest.mark.integration,
@@ -39,26 +37,12 @@ WAIT = 60  # seconds: a worker's start-up plus the whole export on a busy machin
 
 
 @pytest.fixture
-def workers(transactional_db, monkeypatch):
-    redis_url = os.environ.get("REDIS_URL") or settings.REDIS_URL
-    if not redis_url:
-        pytest.skip("REDIS_URL is not set: this test needs a real Redis")
+def workers(transactional_db, redis_url, monkeypatch):
     pool = CeleryWorkers(redis_url, name="exports", DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT))
-    monkeypatch.setattr(run_export, "queue", pool.queue, raising=False)
-    monkeypatch.setattr(run_export, "_exec_options", None, raising=False)
+    pool.serve(run_export, monkeypatch)
     with celery_broker(redis_url):
         yield pool
         pool.stop()
-
-
-def wait_until(condition, what: str, timeout: float = WAIT) -> None:
-    """Poll a real worker's effect on the database (the only place this test sleeps)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def make_people(count: int) -> None:
@@ -98,7 +82,7 @@ def test_an_export_interrupted_by_a_killed_worker_is_reported_then_completed(wor
         job.refresh_from_db()
         return job.rows_done > 0
 
-    wait_until(progressing, "the first worker to report progress")
+    wait_until(progressing, "the first worker to report progress", timeout=WAIT)
     first.kill()  # SIGKILL: no clean-up, no acknowledgement
     first.wait(timeout=10)
     job.refresh_from_db()
@@ -119,7 +103,7 @@ def test_an_export_interrupted_by_a_killed_worker_is_reported_then_completed(wor
         job.refresh_from_db()
         return job.status in (ExportStatus.DONE, ExportStatus.FAILED)
 
-    wait_until(finished, "the second worker to finish the export")
+    wait_until(finished, "the second worker to finish the export", timeout=WAIT)
     assert (job.status, job.attempts, job.rows_done, job.rows_total) == (ExportStatus.DONE, 2, ROWS, ROWS)
     assert job.finished_at <= timezone.now()
 

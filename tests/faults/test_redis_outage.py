@@ -53,8 +53,7 @@ def outage(private_redis, smtp, settings, monkeypatch):
         }
     }
     workers = Workers(private_redis.url, smtp)
-    monkeypatch.setattr(send_reminder, "queue", workers.queue, raising=False)
-    monkeypatch.setattr(send_reminder, "_exec_options", None, raising=False)
+    workers.serve(send_reminder, monkeypatch)
     with celery_broker(private_redis.url):
         yield workers
         workers.stop()

@@ -11,16 +11,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email
-import os
 import socket
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import connections
 
 from campaigns.models import ParticipantMode
@@ -36,7 +33,7 @@ from reports.models import (
 )
 from reports.tasks import send_reminder
 from tests import factories
-from tests.brokers import CeleryWorkers, celery_broker
+from tests.brokers import CeleryWorkers, celery_broker, wait_until
 from tests.reports.factories import local
 
 # serialized_rollback: the flush after each test would otherwise also empty the catalogue that
@@ -130,14 +127,6 @@ def smtp():
 # --- Real workers ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("REDIS_URL") or settings.REDIS_URL
-    if not url:
-        pytest.skip("REDIS_URL is not set: the integration tests need a real Redis")
-    return url
-
-
 class Workers(CeleryWorkers):
     """Reminder workers: they send to this test's SMTP server."""
 
@@ -155,21 +144,10 @@ class Workers(CeleryWorkers):
 def workers(transactional_db, redis_url, smtp, monkeypatch):
     """Workers on a queue of their own; this process sends the reminder tasks there."""
     pool = Workers(redis_url, smtp)
-    monkeypatch.setattr(send_reminder, "queue", pool.queue, raising=False)
-    monkeypatch.setattr(send_reminder, "_exec_options", None, raising=False)
+    pool.serve(send_reminder, monkeypatch)
     with celery_broker(redis_url):
         yield pool
         pool.stop()
-
-
-def wait_until(condition, what: str, timeout: float = WAIT) -> None:
-    """Poll a real external process's effect (the only place these tests sleep)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def settled(ids) -> bool:
